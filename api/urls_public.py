@@ -1,0 +1,9 @@
+"""API of the control plane (v1)."""
+
+from django.urls import path
+
+from api import views
+
+urlpatterns = [
+    path("v1/me", views.me, name="api-me"),
+]

@@ -1,0 +1,24 @@
+"""URLs of the platform domain: the control plane (public schema)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from control.console import views as console
+from control.health import views as health
+
+admin.site.site_header = "Quản trị nền tảng Một cửa điện tử"
+admin.site.site_title = "Quản trị nền tảng"
+
+urlpatterns = [
+    path("", console.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
+    path("console/", console.dashboard, name="console"),
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="api.urls_public"), name="api-schema"),
+    path("api/", include("api.urls_public")),
+]

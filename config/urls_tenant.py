@@ -1,0 +1,21 @@
+"""URLs of a tenant's host: the citizen portal and the back office (tenant schema)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from control.health import views as health
+from tenants.office import views as office
+from tenants.portal import views as portal
+
+urlpatterns = [
+    path("", portal.home, name="home"),
+    path("staff/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("staff/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
+    path("staff/", office.home, name="office-home"),
+    path("staff/files/<path:path>", office.media, name="office-media"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="api.urls_tenant"), name="api-schema"),
+    path("api/", include("api.urls_tenant")),
+]

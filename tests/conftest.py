@@ -1,0 +1,102 @@
+"""Shared fixtures: two tenants (alpha, beta) created once per test session by cloning the
+template schema, each with an administrator; an operator in the public schema.
+
+Tests run on real PostgreSQL and Redis (the configured ones, else the embedded ones).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from tests.support import PASSWORD
+
+TENANTS = {"alpha": "Tỉnh Alpha", "beta": "Tỉnh Beta"}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+    from control.tenancy import services
+    from control.tenancy.models import Tenant
+
+    with django_db_blocker.unblock():
+        services.template_schema_ensure()
+        for slug, name in TENANTS.items():
+            tenant = Tenant.objects.filter(slug=slug).first() or services.tenant_create(
+                name=name, slug=slug, status=Tenant.Status.ACTIVE
+            )
+            services.tenant_admin_ensure(tenant=tenant, username=f"admin-{slug}", password=PASSWORD)
+        services.operator_ensure(username="operator", password=PASSWORD)
+        connection.set_schema_to_public()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public():
+    from control.tenancy import routing
+
+    yield
+    connection.set_schema_to_public()
+    routing.clear_local()  # a rolled-back test must not leave its tenants in the routing cache
+
+
+@pytest.fixture
+def tenant_a(db):  # noqa: ANN001, ANN201
+    from control.tenancy.models import Tenant
+
+    return Tenant.objects.get(slug="alpha")
+
+
+@pytest.fixture
+def tenant_b(db):  # noqa: ANN001, ANN201
+    from control.tenancy.models import Tenant
+
+    return Tenant.objects.get(slug="beta")
+
+
+def host_of(tenant) -> str:  # noqa: ANN001
+    from django.conf import settings
+
+    return f"{tenant.slug}.{settings.BASE_DOMAIN}"
+
+
+@pytest.fixture
+def client_a(tenant_a) -> Client:  # noqa: ANN001
+    return Client(HTTP_HOST=host_of(tenant_a))
+
+
+@pytest.fixture
+def client_b(tenant_b) -> Client:  # noqa: ANN001
+    return Client(HTTP_HOST=host_of(tenant_b))
+
+
+@pytest.fixture
+def platform_client(db) -> Client:  # noqa: ANN001
+    from django.conf import settings
+
+    return Client(HTTP_HOST=settings.BASE_DOMAIN)
+
+
+@pytest.fixture(scope="session")
+def celery_queue(django_db_setup) -> str:  # noqa: ANN001
+    """A real Celery worker on a queue of this test session's own, against the test database."""
+    from config.celery import app
+    from tests.support import celery_worker
+
+    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
+    app.conf.task_default_queue = queue
+    with celery_worker(queue):
+        yield queue
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup) -> str:  # noqa: ANN001
+    """gunicorn (the production server) serving the test database over real HTTP."""
+    from tests.support import gunicorn
+
+    with gunicorn(workers=1, threads=4, log_name="live") as (url, _port):
+        yield url

@@ -1,0 +1,58 @@
+"""A real browser (Debian's chromium, driven by Playwright) against gunicorn."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.support import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is missing: .ci/run must install it")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+def tenant_url(live_server_url: str, slug: str, path: str) -> str:
+    port = live_server_url.rsplit(":", 1)[1]
+    return f"http://{slug}.localhost:{port}{path}"
+
+
+def test_admin_signs_in_and_is_refused_on_the_other_tenant(browser, live_server_url):
+    page = browser.new_page()
+    page.goto(tenant_url(live_server_url, "alpha", "/staff/"))
+    assert "/staff/login/" in page.url
+    page.get_by_label("Tên đăng nhập").fill("admin-alpha")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/staff/")
+    assert "Tỉnh Alpha" in page.locator("h1").inner_text()
+
+    other = browser.new_page()
+    other.goto(tenant_url(live_server_url, "beta", "/staff/login/"))
+    other.get_by_label("Tên đăng nhập").fill("admin-alpha")
+    other.get_by_label("Mật khẩu").fill(PASSWORD)
+    other.get_by_role("button", name="Đăng nhập").click()
+    other.wait_for_load_state()
+    assert "/staff/login/" in other.url
+    assert "không đúng" in other.locator("[role=alert]").inner_text()
+    assert "Tỉnh Alpha" not in other.content()

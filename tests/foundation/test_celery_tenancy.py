@@ -1,0 +1,33 @@
+"""Tasks run in the schema they were enqueued from, on a real worker."""
+
+from __future__ import annotations
+
+import pytest
+from django_tenants.utils import schema_context
+
+from config.celery import WrongSchemaError
+from control.health.tasks import current_schema, ping
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_tenant_task_sees_its_own_schema(celery_queue, tenant_a, tenant_b):
+    with schema_context(tenant_a.schema_name):
+        from_a = [current_schema.delay(f"a{i}") for i in range(3)]
+    with schema_context(tenant_b.schema_name):
+        from_b = [current_schema.delay(f"b{i}") for i in range(3)]
+    for i, result in enumerate(from_a):
+        assert result.get(timeout=30) == {"marker": f"a{i}", "schema": "t_alpha", "usernames": ["admin-alpha"]}
+    for i, result in enumerate(from_b):
+        assert result.get(timeout=30) == {"marker": f"b{i}", "schema": "t_beta", "usernames": ["admin-beta"]}
+
+
+def test_tenant_task_refuses_to_run_in_public(celery_queue):
+    with schema_context("public"):
+        result = current_schema.delay("from-public")
+    with pytest.raises(WrongSchemaError):
+        result.get(timeout=30)
+
+
+def test_plain_task_runs(celery_queue):
+    assert ping.delay().get(timeout=30) == "pong"
