@@ -95,8 +95,12 @@ SHARED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django.contrib.postgres",
     "control.health",
     "control.console",
+    "control.catalogue",  # national master catalogue
+    "onboarding",  # sign-up, provisioning, go-live
+    "billing.leasing",  # lease contracts, invoices (public schema)
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -105,6 +109,12 @@ TENANT_APPS = [
     "control.accounts",  # staff and citizen accounts live in each tenant's schema
     "tenants.portal",
     "tenants.office",
+    "tenants.organization",
+    "tenants.calendar",
+    "tenants.procedures",
+    "tenants.dossiers",
+    "tenants.notifications",
+    "billing.fees",  # citizens' fee payments (tenant schema)
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -194,6 +204,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler:TenantAwareScheduler"
+# Entries with "tenancy_options": {"public": False, "all_tenants": True} run once per tenant schema.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- API --------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ urlpatterns = [
     path("", console.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
-    path("console/", console.dashboard, name="console"),
+    path("dang-ky/", include("onboarding.urls_public")),  # provinces sign up
+    path("console/billing/", include("billing.leasing.urls")),
+    path("console/", include("control.console.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -10,10 +10,17 @@ from tenants.portal import views as portal
 
 urlpatterns = [
     path("", portal.home, name="home"),
+    path("tra-cuu/", include("tenants.dossiers.urls_public")),  # public tracking (QR of the receipt)
+    path("thanh-toan/", include("billing.fees.urls_public")),  # citizen payment pages, VNPay return + IPN
     path("staff/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("staff/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("staff/", office.home, name="office-home"),
     path("staff/files/<path:path>", office.media, name="office-media"),
+    path("staff/setup/", include("onboarding.urls_tenant")),
+    path("staff/procedures/", include("tenants.procedures.urls")),
+    path("staff/dossiers/", include("tenants.dossiers.urls")),
+    path("staff/outbox/", include("tenants.notifications.urls")),
+    path("staff/billing/", include("billing.fees.urls_staff")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="api.urls_tenant"), name="api-schema"),

@@ -1,0 +1,3 @@
+"""URLs (filled by its feature)."""
+
+urlpatterns: list = []

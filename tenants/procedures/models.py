@@ -1,0 +1,100 @@
+"""A tenant's procedure catalogue: cloned from the national master at onboarding, then customised."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+
+class Field(models.Model):
+    """Lĩnh vực: a field (sector) of procedures."""
+
+    code = models.CharField("mã lĩnh vực", max_length=50, unique=True)
+    name = models.CharField("tên lĩnh vực", max_length=255)
+
+    class Meta:
+        verbose_name = "lĩnh vực"
+        verbose_name_plural = "lĩnh vực"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    class ProcessingUnit(models.TextChoices):
+        WORKING_DAY = "working_day", "ngày làm việc"
+        CALENDAR_DAY = "calendar_day", "ngày"
+        HOUR = "hour", "giờ làm việc"
+
+    class OnlineLevel(models.TextChoices):
+        NONE = "none", "Chỉ cung cấp thông tin"
+        PARTIAL = "partial", "Một phần"
+        FULL = "full", "Toàn trình"
+
+    code = models.CharField("mã thủ tục", max_length=50, unique=True)
+    name = models.CharField("tên thủ tục", max_length=2000)
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures", verbose_name="lĩnh vực")
+    levels = ArrayField(models.CharField(max_length=16), default=list, verbose_name="cấp thực hiện")
+    agency_kind = models.CharField("cơ quan thực hiện", max_length=40, blank=True)
+    agency_name = models.CharField("tên cơ quan thực hiện", max_length=2000, blank=True)
+    processing_amount = models.DecimalField("thời hạn giải quyết", max_digits=8, decimal_places=2)
+    processing_unit = models.CharField("đơn vị thời hạn", max_length=16, choices=ProcessingUnit.choices)
+    online_level = models.CharField("mức độ trực tuyến", max_length=10, choices=OnlineLevel.choices,
+                                    default=OnlineLevel.PARTIAL)
+    applicant_kinds = ArrayField(models.CharField(max_length=16), default=list, verbose_name="đối tượng")
+    results = models.JSONField("kết quả", default=list, blank=True)
+    legal_basis = models.JSONField("căn cứ pháp lý", default=list, blank=True)
+    sample = models.BooleanField("dữ liệu mẫu", default=False)
+
+    enabled = models.BooleanField("đang áp dụng", default=False, db_index=True)
+    handling_units = models.ManyToManyField("organization.Unit", blank=True, related_name="procedures",
+                                            verbose_name="đơn vị giải quyết")
+    # Link to the national master copy, for "update available".
+    master_version = models.PositiveIntegerField("phiên bản gốc", default=1)
+    master_hash = models.CharField(max_length=64, blank=True)
+    locally_changed = ArrayField(models.CharField(max_length=40), default=list, blank=True,
+                                 verbose_name="trường đã sửa tại địa phương")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "thủ tục hành chính"
+        verbose_name_plural = "thủ tục hành chính"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+
+class Fee(models.Model):
+    """Phí, lệ phí of a procedure. ``amount_vnd`` None: not fixed nationally (see legal_text); 0: free."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="fees")
+    name = models.CharField("tên khoản", max_length=500)
+    kind = models.CharField("loại", max_length=10, default="charge")
+    amount_vnd = models.BigIntegerField("số tiền (VND)", null=True, blank=True)
+    legal_text = models.TextField("căn cứ mức thu", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["procedure", "position"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount_vnd__gte=0) | models.Q(amount_vnd=None),
+                                              name="fee_amount_not_negative")]
+
+
+class RequiredDocument(models.Model):
+    """Thành phần hồ sơ."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="documents")
+    name = models.TextField("tên giấy tờ")
+    originals = models.PositiveSmallIntegerField("bản chính", default=1)
+    copies = models.PositiveSmallIntegerField("bản sao", default=0)
+    form_template_code = models.CharField("mã mẫu đơn", max_length=100, blank=True)
+    form_template_name = models.CharField("tên mẫu đơn", max_length=500, blank=True)
+    optional = models.BooleanField("không bắt buộc", default=False)
+    group = models.CharField("nhóm", max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["procedure", "position"]
