@@ -30,14 +30,15 @@ table.plain td {{ border: 0; }}
 def render_pdf(template_name: str, context: dict, *, extra_css: str = "") -> bytes:
     """Render a Django template to PDF bytes with the embedded Vietnamese font."""
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
     html = render_to_string(template_name, context)
     # Only the bundled files and inline data: a PDF never fetches anything from outside.
     fetcher = URLFetcher(allowed_protocols={"file", "data"})
-    return HTML(string=html, url_fetcher=fetcher, base_url=str(FONTS)).write_pdf(
-        stylesheets=[CSS(string=BASE_CSS + extra_css)]
-    )
+    fonts = FontConfiguration()  # @font-face needs it, on the stylesheet and on the render
+    css = CSS(string=BASE_CSS + extra_css, font_config=fonts, url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher, base_url=str(FONTS)).write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def qr_svg_data_uri(data: str, *, scale: int = 3) -> str:
