@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -227,6 +228,28 @@ def ensure_database(database_url: str) -> None:
         ) from exc
 
 
+def _run_child(args: list[str], env: dict[str, str]) -> int:
+    """Run ``args``; SIGINT/SIGTERM reach its whole process group, then we wait for it."""
+    child = subprocess.Popen(args, env=env, start_new_session=True)
+
+    def forward(signum: int, _frame: object) -> None:
+        try:
+            os.killpg(child.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while True:
+            try:
+                return child.wait()
+            except KeyboardInterrupt:
+                continue
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "env"
     try:
@@ -248,9 +271,7 @@ def main(argv: list[str]) -> int:
             try:
                 urls = resolve()
                 ensure_database(urls["DATABASE_URL"])
-                return subprocess.call(args, env={**os.environ, **urls})
-            except KeyboardInterrupt:
-                return 130
+                return _run_child(args, {**os.environ, **urls})
             finally:
                 if os.environ.get("MOTCUA_KEEP_SERVICES") != "1":
                     if started_pg:

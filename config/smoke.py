@@ -28,7 +28,7 @@ def main() -> int:
     while not port_free(port):
         port += 1
     web = subprocess.Popen([os.path.join(os.path.dirname(py), "gunicorn"), "config.wsgi:application",
-                            "--bind", f"127.0.0.1:{port}", "--workers", "1"], cwd=ROOT)
+                            "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket"], cwd=ROOT)
     try:
         for _ in range(100):
             try:
