@@ -84,7 +84,8 @@ def gunicorn(*, workers: int = 2, threads: int = 4, extra_env: dict[str, str] | 
             return False
 
     cmd = [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-           "--threads", str(threads), "--no-control-socket", "--worker-class", "gthread" if threads > 1 else "sync", "--log-level", "warning"]
+           "--threads", str(threads), "--no-control-socket", "--log-level", "warning",
+           "--worker-class", "gthread" if threads > 1 else "sync"]
     log = ROOT / ".data" / "test-logs" / f"{log_name}-{port}.log"
     with running(cmd, env=server_env(**(extra_env or {})), ready=ready, log=log):
         yield f"http://127.0.0.1:{port}", port
