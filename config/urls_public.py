@@ -13,7 +13,7 @@ admin.site.site_title = "Quản trị nền tảng"
 
 urlpatterns = [
     path("", console.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, next_page="console"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("dang-ky/", include("onboarding.urls_public")),  # provinces sign up
     path("console/billing/", include("billing.leasing.urls")),

@@ -12,7 +12,11 @@ urlpatterns = [
     path("", portal.home, name="home"),
     path("tra-cuu/", include("tenants.dossiers.urls_public")),  # public tracking (QR of the receipt)
     path("thanh-toan/", include("billing.fees.urls_public")),  # citizen payment pages, VNPay return + IPN
-    path("staff/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "staff/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, next_page="office-home"),
+        name="login",
+    ),
     path("staff/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("staff/", office.home, name="office-home"),
     path("staff/files/<path:path>", office.media, name="office-media"),

@@ -36,6 +36,7 @@ def test_unknown_host_is_404_naming_no_tenant(client, host):
 def test_staff_signs_in_on_own_tenant_only(client_a, client_b):
     ok = client_a.post("/staff/login/", {"username": "admin-alpha", "password": PASSWORD})
     assert ok.status_code == 302
+    assert ok["Location"] == "/staff/"  # staff land in the back office, not on the citizen portal
     page = client_a.get("/staff/")
     assert page.status_code == 200
     assert "Tỉnh Alpha" in page.content.decode()
@@ -48,7 +49,8 @@ def test_staff_signs_in_on_own_tenant_only(client_a, client_b):
 
 def test_operator_console_needs_an_operator(platform_client, client_a):
     assert platform_client.get("/console/").status_code == 302
-    platform_client.post("/login/", {"username": "operator", "password": PASSWORD})
+    signed_in = platform_client.post("/login/", {"username": "operator", "password": PASSWORD})
+    assert signed_in["Location"] == "/console/"
     page = platform_client.get("/console/")
     assert page.status_code == 200
     assert "Tỉnh Alpha" in page.content.decode() and "Tỉnh Beta" in page.content.decode()
