@@ -204,9 +204,53 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "tenant_schemas_celery.scheduler:TenantAwareScheduler"
-# Entries with "tenancy_options": {"public": False, "all_tenants": True} run once per tenant schema.
+CELERY_BEAT_SCHEDULER = "config.beat:Scheduler"
+# An entry without "tenant_schemas" runs once in every open tenant's schema;
+# "tenant_schemas": ["public"] runs it once in the control plane.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Billing: fee payments pending > 15 min are reconciled with querydr (each tenant); leasing invoices
+# and dunning run in the public schema.
+CELERY_BEAT_SCHEDULE["fees-reconcile-pending"] = {
+    "task": "billing.fees.tasks.reconcile_pending", "schedule": 300.0,
+    "options": {"expires": 240},  # no "tenant_schemas": sent to every tenant schema (tenant-schemas-celery 5)
+}
+CELERY_BEAT_SCHEDULE["leasing-invoice-run"] = {
+    "task": "billing.leasing.tasks.invoice_run", "schedule": 6 * 3600.0,
+    "tenant_schemas": ["public"],
+}
+CELERY_BEAT_SCHEDULE["leasing-dunning"] = {
+    "task": "billing.leasing.tasks.dunning_run", "schedule": 6 * 3600.0,
+    "tenant_schemas": ["public"],
+}
+# Dossiers: the deadline watch (near due / overdue alerts, idempotent) in every tenant schema; it also
+# flushes outbox messages whose enqueue failed. (tenant-schemas-celery 5: no "tenant_schemas" = all tenants.)
+CELERY_BEAT_SCHEDULE["dossiers-deadline-watch"] = {
+    "task": "tenants.dossiers.tasks.deadline_watch", "schedule": 900.0, "options": {"expires": 840},
+}
+SMS_BACKEND = env("SMS_BACKEND", default="tenants.notifications.sms.OutboxSmsBackend")
+
+# --- Billing (billing/fees, billing/leasing) ---------------------------------------------------
+_SANDBOX = f"http://127.0.0.1:{env.int('SANDBOX_PORT', default=8765)}"
+VNPAY_PAY_URL = env("VNPAY_PAY_URL", default=_SANDBOX)  # the local sandbox unless configured
+VNPAY_API_URL = env("VNPAY_API_URL", default=_SANDBOX)
+VNPAY_TIMEOUT_S = env.float("VNPAY_TIMEOUT_S", default=8.0)
+FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")  # Fernet key; else derived from SECRET_KEY
+FEES_RECONCILE_AFTER_MINUTES = env.int("FEES_RECONCILE_AFTER_MINUTES", default=15)
+LEASING_SUSPEND_AFTER_DAYS = env.int("LEASING_SUSPEND_AFTER_DAYS", default=30)
+LEASING_REMINDER_DAYS = (7, 14)
+LEASING_BANK = {  # where provinces transfer the leasing fees (VietQR)
+    "bin": env("LEASING_BANK_BIN", default="970436"),
+    "account": env("LEASING_BANK_ACCOUNT", default="0011004455667"),
+    "name": env("LEASING_BANK_NAME", default="CONG TY CP GIAI PHAP MOT CUA"),
+}
+
+# --- Onboarding and e-mail (password links, rejections) -----------------------------------------
+# Outside production, mail is written to files under .data/mail (one file per message).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+                    else "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mot cua dien tu <no-reply@motcua.local>")
+# ONBOARDING_DEPARTMENTS = [...]  # standard departments of a new province (onboarding/divisions.py)
 
 # --- API --------------------------------------------------------------------------------
 REST_FRAMEWORK = {

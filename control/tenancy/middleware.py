@@ -13,7 +13,9 @@ from control.tenancy import routing
 
 # Paths of the back office and the API: a closed tenant answers 403 there, 503 elsewhere.
 STAFF_PREFIXES = ("/staff/", "/api/")
-ALWAYS_OPEN = ("/healthz", "/static/")
+# Still served for a closed tenant: health, assets, and the gateway's payment confirmations
+# (money already taken must be recorded; VNPay retries anything else for hours).
+ALWAYS_OPEN = ("/healthz", "/static/", "/thanh-toan/vnpay/ipn")
 
 
 def _page(request: HttpRequest, template: str, status: int, context: dict | None = None) -> HttpResponse:

@@ -40,7 +40,7 @@ def test_session_cookie_of_one_tenant_is_worthless_on_another(client_a, client_b
 
 
 def test_media_paths_are_scoped_to_the_current_tenant(client_a, client_b, tenant_a):
-    name = f"dossiers/{uuid.uuid4().hex}.txt"
+    name = f"scans/{uuid.uuid4().hex}.txt"
     with schema_context(tenant_a.schema_name):
         stored = default_storage.save(name, ContentFile(b"ho so cua alpha"))
         assert default_storage.path(stored).split("/")[-3] == tenant_a.schema_name

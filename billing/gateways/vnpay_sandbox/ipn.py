@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -20,6 +21,20 @@ from billing.gateways.vnpay.conventions import VN_TZ
 from .state import SandboxState, Terminal
 
 logger = logging.getLogger(__name__)
+
+
+def loopback_target(url: str) -> tuple[str, dict[str, str]]:
+    """``*.localhost`` names loopback (RFC 6761) but glibc does not resolve subdomains of it.
+
+    Browsers do; the sandbox, like them, connects to 127.0.0.1 and keeps the name in ``Host``
+    so a tenant's IPN URL (``http://haiphong.localhost:8000/...``) reaches that tenant.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if host != "localhost" and host.endswith(".localhost"):
+        netloc = "127.0.0.1" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc)), {"Host": parts.netloc}
+    return url, {}
 
 
 class IpnDispatcher:
@@ -94,7 +109,8 @@ class IpnDispatcher:
         entry: dict[str, Any] = {**base, "delivery": delivery, "attempt": attempt, "url": url, "at": _now_iso()}
         rsp_code: str | None = None
         try:
-            response = httpx.get(url, timeout=switches["ipn_timeout_s"])
+            target, headers = loopback_target(url)
+            response = httpx.get(target, headers=headers, timeout=switches["ipn_timeout_s"])
         except httpx.HTTPError as exc:
             entry.update(outcome="error", error=f"{type(exc).__name__}: {exc}")
         else:

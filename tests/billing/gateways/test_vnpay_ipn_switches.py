@@ -165,3 +165,14 @@ def test_global_switch_and_reset(receiver):
         client.close()
     finally:
         server.stop()
+
+
+def test_localhost_subdomains_are_delivered_to_loopback_with_their_host():
+    from billing.gateways.vnpay_sandbox.ipn import loopback_target
+
+    assert loopback_target("http://haiphong.localhost:8000/thanh-toan/vnpay/ipn?a=1") == (
+        "http://127.0.0.1:8000/thanh-toan/vnpay/ipn?a=1",
+        {"Host": "haiphong.localhost:8000"},
+    )
+    assert loopback_target("https://merchant.example.vn/ipn") == ("https://merchant.example.vn/ipn", {})
+    assert loopback_target("http://localhost:9/x") == ("http://localhost:9/x", {})

@@ -1,0 +1,76 @@
+"""Staff refunds (full or partial), audited, with a reason; the ledger records each one."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Sum
+
+from billing.fees import subjects
+from billing.fees.confirm import S, transition
+from billing.fees.models import LedgerEntry, ManualCase, MerchantTerminal, Payment, PaymentRequest, Refund
+from billing.fees.providers import GatewayUnavailable, ProviderError, provider_for
+from billing.fees.services import FeeError
+
+
+def refund_create(*, payment_id: int, amount_vnd: int, reason: str, actor: str) -> Refund:
+    """Refund ``amount_vnd`` of a successful payment through its gateway.
+
+    Two steps so that nothing is half-saved: the refund row is committed as *pending* (it also
+    reserves the amount against concurrent refunds), then the gateway is called, then the result is
+    written with the ledger entry in one transaction.
+    """
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise FeeError("Cần ghi rõ lý do hoàn tiền (ít nhất 5 ký tự).", code="reason")
+    if isinstance(amount_vnd, bool) or not isinstance(amount_vnd, int) or amount_vnd <= 0:
+        raise FeeError("Số tiền hoàn phải là số nguyên VND lớn hơn 0.", code="amount")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status not in (S.SUCCEEDED, S.PARTIALLY_REFUNDED):
+            raise FeeError("Chỉ hoàn tiền được cho giao dịch đã thanh toán thành công.", code="state")
+        reserved = Refund.objects.filter(payment=payment, status=Refund.Status.PENDING).aggregate(
+            s=Sum("amount_vnd"))["s"] or 0
+        available = payment.refundable_vnd - reserved
+        if amount_vnd > available:
+            raise FeeError(f"Số tiền hoàn vượt quá số còn có thể hoàn ({available:,} đ).".replace(",", "."),
+                           code="amount")
+        refund = Refund.objects.create(payment=payment, amount_vnd=amount_vnd, reason=reason,
+                                       created_by=actor[:150])
+    terminal = MerchantTerminal.objects.filter(provider=payment.provider).first()
+    try:
+        if terminal is None:
+            raise FeeError("Chưa cấu hình terminal thanh toán.", code="no_terminal")
+        result = provider_for(terminal).refund(payment, amount_vnd=amount_vnd, reason=reason, actor=actor,
+                                               idempotency_key=f"refund-{refund.pk}")
+    except (ProviderError, FeeError) as exc:
+        Refund.objects.filter(pk=refund.pk).update(status=Refund.Status.FAILED, gateway_message=exc.message)
+        if isinstance(exc, GatewayUnavailable):
+            ManualCase.objects.create(kind=ManualCase.Kind.REFUND_FAILED, txn_ref=payment.txn_ref, payment=payment,
+                                      details={"refund": refund.pk, "error": exc.message})
+        raise FeeError(exc.message, code=exc.code) from exc
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if result.status == "failed":
+            refund.status, refund.gateway_id, refund.gateway_message = Refund.Status.FAILED, result.gateway_id, \
+                result.message
+            refund.save(update_fields=["status", "gateway_id", "gateway_message"])
+            raise FeeError(f"Cổng thanh toán từ chối hoàn tiền: {result.message}", code="refund_rejected")
+        # 00 done or 05/06 sent to the bank: the gateway has accepted it; money leaves our account.
+        refund.status = Refund.Status.SUCCEEDED if result.status == "succeeded" else Refund.Status.PENDING
+        refund.gateway_id, refund.gateway_message = result.gateway_id, result.message
+        refund.save(update_fields=["status", "gateway_id", "gateway_message"])
+        refunded = payment.refunded_vnd + amount_vnd
+        to = S.REFUNDED if refunded == payment.amount_vnd else S.PARTIALLY_REFUNDED
+        transition(payment, to, source="staff", actor=actor, note=f"Hoàn {amount_vnd} đ: {reason}",
+                   fields={"refunded_vnd": refunded})
+        req = PaymentRequest.objects.get(pk=payment.request_id)
+        LedgerEntry.objects.create(kind=LedgerEntry.Kind.FEE_REFUNDED, payment=payment, refund=refund,
+                                   amount_vnd=-amount_vnd, reference=req.reference, provider=payment.provider)
+        if to == S.REFUNDED and req.status == PaymentRequest.Status.PAID and not req.payments.filter(
+                status__in=(S.SUCCEEDED, S.PARTIALLY_REFUNDED)).exclude(pk=payment.pk).exists():
+            PaymentRequest.objects.filter(pk=req.pk).update(status=PaymentRequest.Status.REFUNDED)
+        st, sid, pid = req.subject_type, req.subject_id, payment.pk
+        transaction.on_commit(lambda: subjects.notify_refunded(subject_type=st, subject_id=sid, payment_id=pid,
+                                                               amount_vnd=amount_vnd))
+    return refund

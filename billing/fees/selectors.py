@@ -1,0 +1,104 @@
+"""Reads of the fee payments: pages, receipts, collections."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from billing.fees.models import LedgerEntry, ManualCase, Payment, PaymentRequest
+from billing.gateways.vnpay.codes import RESPONSE_MESSAGES_VI
+
+PAID = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED)
+
+
+def request_attempts(req: PaymentRequest) -> list[Payment]:
+    return list(req.payments.order_by("-created_at")[:10])
+
+
+def receipt_payment(req: PaymentRequest) -> Payment | None:
+    return req.payments.filter(status__in=PAID).order_by("succeeded_at").first()
+
+
+def return_view(params: dict[str, str]) -> dict:
+    """What the return page shows. The payment's state is ours (IPN); the gateway's code only explains."""
+    txn_ref = params.get("vnp_TxnRef", "")
+    payment = Payment.objects.select_related("request").filter(txn_ref=txn_ref).first() if txn_ref else None
+    code = params.get("vnp_ResponseCode", "")
+    verified = False
+    if payment is not None:
+        from billing.fees.models import MerchantTerminal
+        from billing.fees.providers import InvalidSignature, provider_for
+
+        terminal = MerchantTerminal.objects.filter(provider=payment.provider).first()
+        if terminal is not None:
+            try:
+                provider_for(terminal).parse_notification(params)
+                verified = True
+            except InvalidSignature:
+                verified = False
+    if payment is None or not verified:
+        return {"payment": None, "req": None, "message": "Không xác định được giao dịch. Nếu quý vị đã bị trừ tiền, "
+                "hệ thống sẽ tự đối soát; xin kiểm tra lại trạng thái hồ sơ sau ít phút.", "state": "unknown"}
+    if payment.status in PAID:
+        state, message = "paid", "Thanh toán thành công. Cảm ơn quý vị."
+    elif payment.status == Payment.Status.PENDING:
+        if code == "00":
+            state, message = "waiting", ("Cổng thanh toán báo giao dịch thành công; hệ thống đang chờ xác nhận "
+                                         "chính thức từ ngân hàng (thường vài giây). Xin tải lại trang sau.")
+        else:
+            state, message = "failed", RESPONSE_MESSAGES_VI.get(code, "Giao dịch chưa hoàn tất.")
+    else:
+        state = "failed"
+        message = RESPONSE_MESSAGES_VI.get(payment.response_code or code, "Giao dịch không thành công.")
+    return {"payment": payment, "req": payment.request, "state": state, "message": message}
+
+
+# ------------------------------------------------------------------------------ staff views
+def payments_list(*, status: str = "", q: str = "") -> QuerySet[Payment]:
+    qs = Payment.objects.select_related("request").order_by("-created_at")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(txn_ref__icontains=q) | Q(request__reference__icontains=q))
+    return qs
+
+
+def open_cases() -> QuerySet[ManualCase]:
+    return ManualCase.objects.filter(resolved=False).order_by("-created_at")
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (timezone.make_aware(datetime.combine(start, time.min), tz),
+            timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz))
+
+
+def collections(*, start: date, end: date, by: str) -> list[dict]:
+    """Net collections (received minus refunded) from the ledger, grouped by day, procedure or unit."""
+    lo, hi = _bounds(start, end)
+    qs = LedgerEntry.objects.filter(at__gte=lo, at__lt=hi)
+    if by == "day":
+        rows = qs.annotate(key=TruncDate("at", tzinfo=timezone.get_current_timezone())).values("key")
+    elif by == "procedure":
+        rows = qs.values(key=F("payment__request__procedure_name"))
+    else:
+        rows = qs.values(key=F("payment__request__unit_name"))
+    rows = rows.annotate(
+        received=Sum("amount_vnd", filter=Q(kind=LedgerEntry.Kind.FEE_PAID), default=0),
+        refunded=Sum("amount_vnd", filter=Q(kind=LedgerEntry.Kind.FEE_REFUNDED), default=0),
+        payments=Count("id", filter=Q(kind=LedgerEntry.Kind.FEE_PAID)),
+    ).order_by("key")
+    out = []
+    for row in rows:
+        key = row["key"]
+        out.append({"key": key if key not in ("", None) else "(không ghi)", "received": row["received"],
+                    "refunded": -row["refunded"], "net": row["received"] + row["refunded"],
+                    "payments": row["payments"]})
+    return out
+
+
+def collections_total(rows: list[dict]) -> dict:
+    return {k: sum(r[k] for r in rows) for k in ("received", "refunded", "net", "payments")}
