@@ -5,7 +5,8 @@ PYTHON ?= python3
 PY := .venv/bin/python
 STAMP := .venv/.installed
 PORT ?= 8000
-export PORT
+SANDBOX_PORT ?= 8765
+export PORT SANDBOX_PORT
 # pytest workers: 2 on a 2-core machine; N=1 for a serial run
 N ?= 2
 

@@ -31,13 +31,15 @@ def manage(*args: str) -> None:
 
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
-    if not port_free(port):
-        print(
-            f"Lỗi: cổng {port} đang được một chương trình khác dùng.\n"
-            f"Chọn cổng khác, ví dụ:  make demo PORT={port + 10}",
-            file=sys.stderr,
-        )
-        return 1
+    sandbox_port = int(os.environ.get("SANDBOX_PORT", "8765"))
+    for name, number in (("PORT", port), ("SANDBOX_PORT", sandbox_port)):
+        if not port_free(number):
+            print(
+                f"Lỗi: cổng {number} đang được một chương trình khác dùng.\n"
+                f"Chọn cổng khác, ví dụ:  make demo {name}={number + 10}",
+                file=sys.stderr,
+            )
+            return 1
     try:
         manage("migrate_schemas", "--shared", "-v", "0")
         manage("demo_setup")
@@ -53,11 +55,13 @@ def main() -> int:
         f"  Hải Phòng (cán bộ):          http://haiphong.{base}:{port}/staff/   đăng nhập: admin / MotCua@2026\n"
         f"  Lạng Sơn (cán bộ):           http://langson.{base}:{port}/staff/    đăng nhập: admin / MotCua@2026\n"
         f"  Sức khỏe:                    http://{base}:{port}/readyz\n"
+        f"  VNPay sandbox (thẻ thử NCB 9704198526191432198, NGUYEN VAN A, 07/15, OTP 123456): "
+        f"http://127.0.0.1:{sandbox_port}/\n"
         "  Ctrl-C dừng tất cả (web, worker, beat).\n"
         "==========================================================\n",
         flush=True,
     )
-    env = {**os.environ, "PORT": str(port)}
+    env = {**os.environ, "PORT": str(port), "SANDBOX_PORT": str(sandbox_port)}
     try:
         honcho = [str(ROOT / ".venv/bin/honcho"), "start", "-f", str(ROOT / "Procfile")]
         return subprocess.call(honcho, cwd=ROOT, env=env)
