@@ -198,6 +198,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Celery (tenant-aware: tenant-schemas-celery) -------------------------------------------
 CELERY_BROKER_URL = _celery_redis_url(REDIS_URL)
 CELERY_RESULT_BACKEND = _celery_redis_url(REDIS_URL)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -82,21 +82,31 @@ def platform_client(db) -> Client:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def celery_queue(django_db_setup) -> str:  # noqa: ANN001
-    """A real Celery worker on a queue of this test session's own, against the test database."""
+def celery_queue_name() -> str:
+    """This test session's own Celery queue: tests, the live server and the worker all use it."""
     from config.celery import app
-    from tests.support import celery_worker
 
     queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
     app.conf.task_default_queue = queue
-    with celery_worker(queue):
-        yield queue
+    return queue
 
 
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup) -> str:  # noqa: ANN001
-    """gunicorn (the production server) serving the test database over real HTTP."""
+def celery_queue(django_db_setup, celery_queue_name) -> str:  # noqa: ANN001
+    """A real Celery worker on this session's queue, against the test database."""
+    from tests.support import celery_worker
+
+    with celery_worker(celery_queue_name):
+        yield celery_queue_name
+
+
+@pytest.fixture(scope="session")
+def live_server_url(django_db_setup, celery_queue_name) -> str:  # noqa: ANN001
+    """gunicorn (the production server) serving the test database over real HTTP.
+
+    Tasks it enqueues go to this session's queue (add the ``celery_queue`` fixture to run them).
+    """
     from tests.support import gunicorn
 
-    with gunicorn(workers=1, threads=4, log_name="live") as (url, _port):
+    with gunicorn(workers=1, threads=4, log_name="live", extra_env={"CELERY_QUEUE": celery_queue_name}) as (url, _port):
         yield url

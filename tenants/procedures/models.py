@@ -55,6 +55,8 @@ class Procedure(models.Model):
     master_hash = models.CharField(max_length=64, blank=True)
     locally_changed = ArrayField(models.CharField(max_length=40), default=list, blank=True,
                                  verbose_name="trường đã sửa tại địa phương")
+    # The master content the tenant declined ("update available" hidden until the master changes again).
+    declined_master_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,127 @@
+"""Writes on a tenant's procedures: enabling, handling units, local overrides, master updates."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tenants.organization.models import Unit
+from tenants.procedures.models import Fee, Field, Procedure, RequiredDocument
+
+
+@transaction.atomic
+def procedures_enable(*, codes: list[str], unit: Unit | None, enabled: bool = True) -> int:
+    """Enable (with ``unit`` added as handling unit) or disable the procedures ``codes``."""
+    procedures = list(Procedure.objects.select_for_update().filter(code__in=codes))
+    if enabled and unit is None:
+        raise ValidationError("Hãy chọn đơn vị giải quyết cho các thủ tục được áp dụng.")
+    Procedure.objects.filter(pk__in=[p.pk for p in procedures]).update(enabled=enabled)
+    if enabled:
+        through = Procedure.handling_units.through
+        through.objects.bulk_create([through(procedure_id=p.pk, unit_id=unit.pk) for p in procedures],
+                                    ignore_conflicts=True)
+    return len(procedures)
+
+
+@transaction.atomic
+def procedure_configure(*, procedure: Procedure, enabled: bool, handling_units: list[Unit]) -> Procedure:
+    if enabled and not handling_units:
+        raise ValidationError({"handling_units": "Thủ tục được áp dụng phải có ít nhất một đơn vị giải quyết."})
+    procedure.enabled = enabled
+    procedure.save(update_fields=["enabled", "updated_at"])
+    procedure.handling_units.set(handling_units)
+    return procedure
+
+
+def _mark(procedure: Procedure, key: str) -> None:
+    if key not in procedure.locally_changed:
+        procedure.locally_changed = [*procedure.locally_changed, key]
+
+
+@transaction.atomic
+def procedure_override(*, procedure: Procedure, processing_amount: str | Decimal | None = None,
+                       processing_unit: str | None = None, fee_amounts: dict[int, int | None] | None = None
+                       ) -> Procedure:
+    """Local processing time and fee amounts (integer VND); kept when a master update is accepted."""
+    if processing_amount is not None and str(processing_amount).strip() != "":
+        try:
+            amount = Decimal(str(processing_amount).replace(",", "."))
+        except InvalidOperation as exc:
+            raise ValidationError({"processing_amount": "Thời hạn giải quyết phải là một số."}) from exc
+        if not amount.is_finite() or amount <= 0 or amount > 1000:
+            raise ValidationError({"processing_amount": "Thời hạn giải quyết phải lớn hơn 0 và không quá 1000."})
+        unit = processing_unit or procedure.processing_unit
+        if unit not in Procedure.ProcessingUnit.values:
+            raise ValidationError({"processing_unit": "Đơn vị thời hạn không hợp lệ."})
+        if amount != procedure.processing_amount or unit != procedure.processing_unit:
+            procedure.processing_amount, procedure.processing_unit = amount, unit
+            _mark(procedure, "processing_amount")
+    if fee_amounts:
+        fees = {f.pk: f for f in procedure.fees.select_for_update()}
+        for fee_id, value in fee_amounts.items():
+            fee = fees.get(fee_id)
+            if fee is None:
+                raise ValidationError("Khoản phí không thuộc thủ tục này.")
+            if value is not None and value < 0:
+                raise ValidationError({"fees": f"Phí, lệ phí không được âm: {value:,} đồng".replace(",", ".")})
+            if fee.amount_vnd != value:
+                fee.amount_vnd = value
+                fee.save(update_fields=["amount_vnd"])
+                _mark(procedure, "fees")
+    procedure.save()
+    return procedure
+
+
+@transaction.atomic
+def procedure_update_accept(*, procedure: Procedure) -> Procedure:
+    """Take the current master version, keeping the tenant's local overrides and settings."""
+    from control.catalogue.selectors import current_records
+
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    found = current_records([procedure.code]).get(procedure.code)
+    if found is None:
+        raise ValidationError("Thủ tục không còn trong danh mục gốc.")
+    version, digest, rec = found
+    local = set(procedure.locally_changed)
+    field, _ = Field.objects.get_or_create(code=rec.field_code, defaults={"name": rec.field_code})
+    from control.catalogue.models import MasterField
+
+    master_field = MasterField.objects.filter(code=rec.field_code).first()
+    if master_field and field.name != master_field.name:
+        field.name = master_field.name
+        field.save(update_fields=["name"])
+    procedure.name, procedure.field = rec.name, field
+    procedure.levels = sorted(rec.levels)
+    procedure.agency_kind, procedure.agency_name = rec.agency_kind, rec.agency_name
+    procedure.online_level, procedure.applicant_kinds = rec.online_level, sorted(rec.applicant_kinds)
+    procedure.results, procedure.legal_basis, procedure.sample = list(rec.results), list(rec.legal_basis), rec.sample
+    if "processing_amount" not in local:
+        procedure.processing_amount, procedure.processing_unit = rec.processing_amount, rec.processing_unit
+    if "fees" not in local:
+        procedure.fees.all().delete()
+        Fee.objects.bulk_create(Fee(procedure=procedure, name=f.name, kind=f.kind, amount_vnd=f.amount_vnd,
+                                    legal_text=f.legal_text, position=i) for i, f in enumerate(rec.fees))
+    procedure.documents.all().delete()
+    RequiredDocument.objects.bulk_create(
+        RequiredDocument(procedure=procedure, name=d.name, originals=d.originals, copies=d.copies,
+                         form_template_code=d.form_template_code or "", form_template_name=d.form_template_name or "",
+                         optional=d.optional, group=d.group, position=i)
+        for i, d in enumerate(rec.documents)
+    )
+    procedure.master_version, procedure.master_hash, procedure.declined_master_hash = version, digest, ""
+    procedure.save()
+    return procedure
+
+
+@transaction.atomic
+def procedure_update_decline(*, procedure: Procedure) -> Procedure:
+    from control.catalogue.models import MasterProcedure
+
+    current = MasterProcedure.objects.filter(code=procedure.code, is_current=True).first()
+    if current is None:
+        raise ValidationError("Thủ tục không còn trong danh mục gốc.")
+    procedure.declined_master_hash = current.content_hash
+    procedure.save(update_fields=["declined_master_hash", "updated_at"])
+    return procedure

@@ -1,0 +1,151 @@
+"""A newcomer signs a province up, an operator approves it and watches it provision, the
+province's admin sets a password, completes the setup wizard and goes live (real browser,
+gunicorn, Celery worker, PostgreSQL, Redis)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import PASSWORD, ROOT, celery_worker
+
+CHROMIUM = "/usr/bin/chromium"
+SLUG = "phutho"
+EMAIL = "vanphong@phutho-e2e.gov.vn"
+pytestmark = pytest.mark.e2e  # no django_db: everything is committed by real servers
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium is missing: .ci/run must install it")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--no-first-run", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def clean(django_db_blocker):
+    from tests.onboarding.helpers import wipe
+
+    with django_db_blocker.unblock():
+        from control.catalogue.services import catalogue_load_starter
+
+        catalogue_load_starter()
+        wipe(SLUG)
+    yield
+    with django_db_blocker.unblock():
+        wipe(SLUG)
+
+
+@pytest.fixture(scope="module")
+def default_queue_worker(django_db_setup):
+    """gunicorn enqueues on Celery's default queue: a worker of this test listens there."""
+    with celery_worker("celery"):
+        yield
+
+
+def _admin_link(port: str, since: float) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for path in sorted(Path(ROOT, ".data", "mail").glob("*.log"), key=lambda p: p.stat().st_mtime):
+            if path.stat().st_mtime < since:
+                continue
+            text = path.read_text(errors="replace")
+            if EMAIL in text:
+                match = re.search(rf"http://{SLUG}\.localhost:{port}/staff/setup/mat-khau/\S+/", text)
+                if match:
+                    return match.group(0)
+        time.sleep(0.2)
+    raise AssertionError("no e-mail with the admin link")
+
+
+def test_sign_up_approve_provision_setup_and_go_live(browser, live_server_url, default_queue_worker, clean):
+    port = live_server_url.rsplit(":", 1)[1]
+    platform = f"http://localhost:{port}"
+    started = time.time() - 1
+
+    # 1. the province signs itself up
+    page = browser.new_page()
+    page.goto(f"{platform}/dang-ky/")
+    page.get_by_label("Tỉnh, thành phố", exact=True).select_option(label="Phú Thọ")
+    assert page.get_by_label("Tên miền con mong muốn").input_value() == SLUG  # slugged without diacritics
+    page.get_by_label("Người liên hệ").fill("Nguyễn Thị Thọ")
+    page.get_by_label("Thư điện tử").fill(EMAIL)
+    page.get_by_label("Điện thoại").fill("0210 3846 123")
+    page.get_by_role("button", name="Gửi đăng ký").click()
+    page.wait_for_load_state()
+    assert "Đã nhận đơn đăng ký" in page.content()
+
+    # 2. the operator approves and watches the progress (no reload)
+    op = browser.new_page()
+    op.goto(f"{platform}/login/")
+    op.get_by_label("Tên đăng nhập").fill("operator")
+    op.get_by_label("Mật khẩu").fill(PASSWORD)
+    op.get_by_role("button", name="Đăng nhập").click()
+    op.goto(f"{platform}/console/")
+    op.get_by_role("button", name="Duyệt Tỉnh Phú Thọ").click()
+    op.wait_for_load_state()
+    row = op.locator("tr[data-application]", has_text="Tỉnh Phú Thọ")
+    row.locator(".done").wait_for(state="visible", timeout=60_000)
+    assert row.locator("progress").get_attribute("value") in ("100", "100.0") or \
+        op.evaluate("document.querySelector('tr[data-application] progress').value") == 100
+
+    # 3. the province's admin sets a password through the one-time link
+    admin = browser.new_page()
+    admin.goto(_admin_link(port, started))
+    admin.get_by_label("Mật khẩu mới", exact=True).fill("Phu-Tho-Dat-To-2026")
+    admin.get_by_label("Xác nhận mật khẩu mới").fill("Phu-Tho-Dat-To-2026")
+    admin.get_by_role("button", name="Đặt mật khẩu").click()
+    admin.wait_for_url("**/staff/setup/")
+    base = f"http://{SLUG}.localhost:{port}"
+
+    # the go-live cannot be skipped
+    admin.goto(f"{base}/staff/setup/kiem-tra/")
+    admin.get_by_role("button", name="Vận hành chính thức").click(force=True)  # the server refuses too
+    admin.wait_for_load_state()
+    assert "Dùng thử" in admin.locator("#tenant-status").inner_text()
+    assert "Chưa áp dụng thủ tục nào" in admin.content()
+
+    # 4. wizard: a receiver at the one-stop desk, procedures with a handling unit
+    admin.goto(f"{base}/staff/setup/can-bo/")
+    admin.get_by_label("Tên đăng nhập").fill("tiepnhan")
+    admin.get_by_label("Họ và tên").fill("Lê Văn Tiếp")
+    admin.get_by_label("Mật khẩu ban đầu").fill("Tiep-Nhan-2026!")
+    admin.locator("#staff-form").get_by_label("Đơn vị").select_option(label="Trung tâm Phục vụ hành chính công Phú Thọ")
+    admin.locator("#staff-form").get_by_label("Vai trò").select_option(label="Tiếp nhận")
+    admin.get_by_role("button", name="Tạo tài khoản cán bộ").click()
+    admin.wait_for_load_state()
+    assert "Đã tạo tài khoản tiepnhan" in admin.content()
+
+    admin.goto(f"{base}/staff/procedures/")
+    for i in (1, 2, 3):
+        admin.locator(f"#pick-{i}").check()
+    admin.get_by_label("Đơn vị giải quyết cho các thủ tục đã chọn").select_option(
+        label="Trung tâm Phục vụ hành chính công Phú Thọ")
+    admin.get_by_role("button", name="Áp dụng các thủ tục đã chọn").click()
+    admin.wait_for_load_state()
+    assert "Đã áp dụng 3 thủ tục" in admin.content()
+
+    # 5. checklist → go live
+    admin.goto(f"{base}/staff/setup/kiem-tra/")
+    assert admin.locator("tr[data-ok='0']").count() == 0
+    admin.get_by_role("button", name="Vận hành chính thức").click()
+    admin.wait_for_load_state()
+    assert "Đang hoạt động" in admin.locator("#tenant-status").inner_text()
+
+    op.goto(f"{platform}/console/")
+    tenant_row = op.locator("tr[data-tenant='phutho']")
+    assert "Đang hoạt động" in tenant_row.inner_text()
