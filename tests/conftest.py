@@ -33,6 +33,13 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
         services.operator_ensure(username="operator", password=PASSWORD)
         connection.set_schema_to_public()
     yield
+    # Servers and workers of this session are gone; cut what is left of their connections so
+    # that pytest-django can drop the test database.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
