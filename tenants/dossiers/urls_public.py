@@ -1,3 +1,8 @@
-"""URLs (filled by its feature)."""
+"""/tra-cuu/: the public tracking page (the receipt's QR code opens it)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from tenants.dossiers import views_public
+
+app_name = "tracking"
+urlpatterns = [path("", views_public.track, name="track")]

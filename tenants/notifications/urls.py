@@ -1,3 +1,8 @@
-"""URLs (filled by its feature)."""
+"""/staff/outbox/: the outbox of notifications."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from tenants.notifications import views
+
+app_name = "notifications"
+urlpatterns = [path("", views.outbox, name="outbox")]

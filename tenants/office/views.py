@@ -22,7 +22,34 @@ staff_required = user_passes_test(is_staff_member)
 
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "office/home.html")
+    """Staff home: the menu of worklists with their counts, for the roles the user holds."""
+    from tenants.dossiers import selectors
+    from tenants.organization.models import StaffRole, Unit
+    from tenants.organization.permissions import roles_by_unit
+
+    roles = roles_by_unit(request.user)
+    labels = dict(StaffRole.Role.choices)
+    units = {u.pk: u.name for u in Unit.objects.filter(pk__in=list(roles))}
+    my_roles = sorted((units.get(uid, ""), labels.get(r, r)) for uid, rs in roles.items() for r in rs)
+    all_roles = {r for rs in roles.values() for r in rs}
+    return render(request, "office/home.html", {
+        "counts": selectors.menu_counts(request.user) if roles else {}, "worklists": selectors.WORKLISTS,
+        "my_roles": my_roles, "can_receive": StaffRole.Role.RECEIVER in all_roles,
+        "can_outbox": bool(all_roles & {StaffRole.Role.RECEIVER, StaffRole.Role.ADMINISTRATOR}),
+    })
+
+
+def _may_open_dossier_file(user: User, path: str) -> bool:
+    """A dossier's files only for staff who may open that dossier."""
+    from tenants.dossiers.models import DossierFile
+    from tenants.dossiers.selectors import visible_q
+
+    row = DossierFile.objects.filter(file=path).values_list("dossier_id", flat=True).first()
+    if row is None:
+        return False
+    from tenants.dossiers.models import Dossier
+
+    return Dossier.objects.filter(visible_q(user), pk=row).exists()
 
 
 @staff_required
@@ -34,6 +61,8 @@ def media(request: HttpRequest, path: str) -> FileResponse:
     """
     parts = PurePosixPath(path).parts
     if not parts or any(p in ("..", "") for p in parts) or path.startswith("/"):
+        raise Http404
+    if parts[0] == "dossiers" and not _may_open_dossier_file(request.user, path):
         raise Http404
     try:
         handle = default_storage.open(path, "rb")

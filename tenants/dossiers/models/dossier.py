@@ -1,0 +1,185 @@
+"""Dossiers, their files, their append-only audit trail and deadline alerts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models.functions import Upper
+
+from tenants.dossiers.states import ACTIVE, Action, Status
+
+
+class Dossier(models.Model):
+    class Channel(models.TextChoices):
+        COUNTER = "counter", "Trực tiếp tại Bộ phận Một cửa"
+        ONLINE = "online", "Trực tuyến"
+        POST = "post", "Qua bưu chính"
+
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", "Công dân"
+        COMPANY = "company", "Tổ chức, doanh nghiệp"
+
+    class ReturnMethod(models.TextChoices):
+        IN_PERSON = "in_person", "Trực tiếp"
+        POST = "post", "Qua bưu chính"
+        ONLINE = "online", "Trực tuyến"
+
+    class DeadlineFlag(models.TextChoices):
+        NONE = "", "Trong hạn"
+        NEAR_DUE = "near_due", "Sắp đến hạn"
+        OVERDUE = "overdue", "Quá hạn"
+
+    code = models.CharField("mã hồ sơ", max_length=80, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    process_version = models.ForeignKey("dossiers.ProcessVersion", on_delete=models.PROTECT, related_name="+")
+    current_step = models.ForeignKey("dossiers.ProcessStep", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    receiving_unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    handling_unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    current_unit = models.ForeignKey("organization.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    current_role = models.CharField(max_length=20, blank=True)
+    channel = models.CharField("hình thức nộp", max_length=10, choices=Channel.choices, default=Channel.COUNTER)
+
+    applicant_kind = models.CharField("loại người nộp", max_length=10, choices=ApplicantKind.choices,
+                                      default=ApplicantKind.PERSON)
+    applicant_name = models.CharField("họ tên / tên tổ chức", max_length=200)
+    applicant_name_norm = models.CharField(max_length=200, editable=False)
+    id_number = models.CharField("số định danh / mã số thuế", max_length=13)
+    address = models.CharField("địa chỉ", max_length=300, blank=True)
+    phone = models.CharField("số điện thoại", max_length=15, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    documents_checked = models.JSONField("giấy tờ đã nhận", default=list, blank=True)
+    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="dossiers")
+
+    status = models.CharField("trạng thái", max_length=24, choices=Status.choices, default=Status.SUBMITTED)
+    version = models.PositiveIntegerField(default=1)
+    deadline_flag = models.CharField(max_length=10, choices=DeadlineFlag.choices, default="", blank=True)
+
+    submitted_at = models.DateTimeField("ngày nộp", null=True, blank=True)
+    received_at = models.DateTimeField("ngày tiếp nhận", null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    due_at = models.DateTimeField("ngày hẹn trả", null=True, blank=True)
+    original_due_at = models.DateTimeField("ngày hẹn trả ban đầu", null=True, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    step_due_at = models.DateTimeField(null=True, blank=True)
+    step_paused_seconds = models.IntegerField(default=0)
+    finished_at = models.DateTimeField("ngày kết thúc xử lý", null=True, blank=True)
+    returned_at = models.DateTimeField("ngày trả kết quả", null=True, blank=True)
+    return_method = models.CharField("hình thức trả", max_length=10, choices=ReturnMethod.choices, blank=True)
+    result_code = models.CharField("số kết quả", max_length=80, blank=True)
+    reason = models.TextField("lý do (từ chối, bổ sung, tạm dừng, gia hạn)", blank=True)
+
+    fee_total_vnd = models.BigIntegerField("phí, lệ phí (VND)", default=0)
+    fee_paid_vnd = models.BigIntegerField("đã nộp (VND)", default=0)
+    payment_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "hồ sơ"
+        verbose_name_plural = "hồ sơ"
+        indexes = [
+            # Worklists: the current unit + role, oldest deadline first.
+            models.Index(fields=["current_unit", "current_role", "status", "due_at"], name="dossier_worklist"),
+            models.Index(fields=["due_at"], name="dossier_active_due", condition=models.Q(status__in=list(ACTIVE))),
+            models.Index(fields=["id_number"], name="dossier_id_number"),
+            models.Index(fields=["-received_at"], name="dossier_received"),
+            models.Index(fields=["procedure", "-received_at"], name="dossier_procedure_received"),
+            models.Index(fields=["handling_unit", "-received_at"], name="dossier_handling_received"),
+            models.Index(fields=["receiving_unit", "-received_at"], name="dossier_receiving_received"),
+            models.Index(Upper("code"), name="dossier_code_upper"),
+            GinIndex(OpClass("applicant_name_norm", name="gin_trgm_ops"), name="dossier_name_trgm"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"Hồ sơ #{self.pk}"
+
+    @property
+    def clock_stopped(self) -> bool:
+        from tenants.dossiers.states import CLOCK_STOPPED
+
+        return self.status in CLOCK_STOPPED
+
+
+class DossierFile(models.Model):
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", "Thành phần hồ sơ"
+        SUPPLEMENT = "supplement", "Hồ sơ bổ sung"
+        RESULT = "result", "Kết quả giải quyết"
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="files")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DOCUMENT)
+    required_document = models.ForeignKey("procedures.RequiredDocument", null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="+")
+    file = models.FileField(upload_to="dossiers/%Y/%m/", max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["file"], name="dossierfile_path")]
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class DossierEvent(models.Model):
+    """Audit trail: one row per action. Append-only (no update/delete path; a DB trigger refuses them)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField("thời điểm")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    actor_name = models.CharField("người thực hiện", max_length=200, blank=True)
+    action = models.CharField("thao tác", max_length=24, choices=Action.choices)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    step = models.ForeignKey("dossiers.ProcessStep", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    step_name = models.CharField("bước", max_length=255, blank=True)
+    to_step_name = models.CharField("bước tiếp theo", max_length=255, blank=True)
+    unit_name = models.CharField("đơn vị", max_length=255, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    used_seconds = models.IntegerField("thời gian đã dùng (giây làm việc)", null=True, blank=True)
+    budget_seconds = models.IntegerField("thời gian cho phép (giây làm việc)", null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký xử lý"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["dossier", "at"], name="dossierevent_dossier")]
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        if self.pk is not None:
+            raise AppendOnlyError("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        raise AppendOnlyError("Nhật ký xử lý hồ sơ không được xóa.")
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.used_seconds is None or not self.budget_seconds:
+            return None
+        return self.used_seconds <= self.budget_seconds
+
+
+class DossierAlert(models.Model):
+    """A deadline alert sent once per dossier, kind and due date (makes the deadline watch idempotent)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=Dossier.DeadlineFlag.choices)
+    due_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dossier", "kind", "due_at"], name="dossieralert_once")]

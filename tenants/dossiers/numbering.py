@@ -1,0 +1,130 @@
+"""Dossier and result codes: assigned once, unique and gap-free per counter.
+
+The counter row is incremented with ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` inside the
+reception's transaction: concurrent receptions on the same counter queue on the row lock, and a
+reception that rolls back gives its number back (no gaps).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import connection
+
+from tenants.calendar.workingtime import TZ
+from tenants.dossiers.errors import InvalidInput
+from tenants.dossiers.models import CodeCounter, CodeSettings
+from tenants.organization.models import Unit
+from tenants.procedures.models import Procedure
+
+TOKEN_RE = re.compile(r"\{(agency|procedure|yyyy|yy|mm|dd|yymmdd|seq(?::(\d{1,2}))?)\}")
+
+
+def pattern_check(pattern: str, *, reset: str = CodeSettings.Reset.DAILY, scope: str = CodeSettings.Scope.UNIT
+                  ) -> None:
+    """Refuse a pattern that could produce the same code twice."""
+    if "{seq" not in pattern:
+        raise InvalidInput({"pattern": "Mẫu mã phải có bộ đếm {seq} (ví dụ {agency}-{yymmdd}-{seq:4})."})
+    leftover = TOKEN_RE.sub("", pattern)
+    if "{" in leftover or "}" in leftover:
+        raise InvalidInput({"pattern": "Mẫu mã có thành phần không hợp lệ; dùng {agency}, {procedure}, {yyyy}, "
+                                       "{yy}, {mm}, {dd}, {yymmdd}, {seq:N}."})
+    has_year = any(t in pattern for t in ("{yyyy}", "{yy}", "{yymmdd}"))
+    has_month = "{yymmdd}" in pattern or (has_year and "{mm}" in pattern)
+    has_day = "{yymmdd}" in pattern or (has_month and "{dd}" in pattern)
+    needed = {CodeSettings.Reset.DAILY: has_day, CodeSettings.Reset.MONTHLY: has_month,
+              CodeSettings.Reset.YEARLY: has_year, CodeSettings.Reset.NEVER: True}[reset]
+    if not needed:
+        raise InvalidInput({"pattern": "Bộ đếm đặt lại theo kỳ thì mẫu mã phải chứa kỳ đó (ngày/tháng/năm), "
+                                       "nếu không mã sẽ bị trùng."})
+    if scope == CodeSettings.Scope.PROCEDURE and "{procedure}" not in pattern:
+        raise InvalidInput({"pattern": "Bộ đếm theo thủ tục thì mẫu mã phải chứa {procedure}."})
+    if scope == CodeSettings.Scope.UNIT and "{agency}" not in pattern:
+        raise InvalidInput({"pattern": "Bộ đếm theo đơn vị thì mẫu mã phải chứa {agency}."})
+
+
+def code_settings_for(unit: Unit) -> CodeSettings:
+    """The unit's own pattern, else the tenant's default, else the built-in default (cached a few seconds)."""
+    from tenants.dossiers.cache import cached
+
+    return cached(("codes", unit.pk), lambda: _code_settings_load(unit))
+
+
+def _code_settings_load(unit: Unit) -> CodeSettings:
+    own = CodeSettings.objects.filter(unit_id=unit.pk).first()
+    if own is not None:
+        return own
+    default = CodeSettings.objects.filter(unit__isnull=True).first()
+    return default or CodeSettings()
+
+
+def agency_code(unit: Unit) -> str:
+    if unit.agency_code:
+        return unit.agency_code
+    tenant = getattr(connection, "tenant", None)
+    return getattr(tenant, "admin_code", "") or "MC"
+
+
+def _period(reset: str, local: dt.datetime) -> str:
+    if reset == CodeSettings.Reset.DAILY:
+        return local.strftime("%Y%m%d")
+    if reset == CodeSettings.Reset.MONTHLY:
+        return local.strftime("%Y%m")
+    if reset == CodeSettings.Reset.YEARLY:
+        return local.strftime("%Y")
+    return "-"
+
+
+def counter_next(key: str, period: str) -> int:
+    """The next value of a counter, inside the caller's transaction (row-locked until commit)."""
+    table = CodeCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (key, period, value) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (key, period) DO UPDATE SET value = {table}.value + 1 RETURNING value",
+            [key, period],
+        )
+        return cursor.fetchone()[0]
+
+
+def render(pattern: str, *, agency: str, procedure_code: str, local: dt.datetime, seq: int) -> str:
+    def token(match: re.Match) -> str:
+        name = match.group(1)
+        if name.startswith("seq"):
+            return "{seq}" if seq < 0 else str(seq).zfill(int(match.group(2) or 4))
+        return {
+            "agency": agency, "procedure": procedure_code, "yyyy": local.strftime("%Y"), "yy": local.strftime("%y"),
+            "mm": local.strftime("%m"), "dd": local.strftime("%d"), "yymmdd": local.strftime("%y%m%d"),
+        }[name]
+
+    return TOKEN_RE.sub(token, pattern)
+
+
+def _key(kind: str, settings: CodeSettings, template: str) -> str:
+    """Counter key. Per unit / per procedure, the key is the code with its number left out, so two units
+    sharing an agency code share one counter and can never produce the same code."""
+    if settings.scope == CodeSettings.Scope.TENANT:
+        return f"{kind}:tenant"
+    return f"{kind}:{template}"[:200]
+
+
+def _next(kind: str, pattern: str, settings: CodeSettings, unit: Unit, procedure: Procedure, local: dt.datetime,
+          period: str) -> str:
+    fields = {"agency": agency_code(unit), "procedure_code": procedure.code, "local": local}
+    template = render(pattern, seq=-1, **fields)
+    seq = counter_next(_key(kind, settings, template), period)
+    return render(pattern, seq=seq, **fields)
+
+
+def dossier_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime,
+                      settings: CodeSettings | None = None) -> str:
+    settings = settings or code_settings_for(unit)
+    local = at.astimezone(TZ)
+    return _next("dossier", settings.pattern, settings, unit, procedure, local, _period(settings.reset, local))
+
+
+def result_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime) -> str:
+    settings = code_settings_for(unit)
+    local = at.astimezone(TZ)
+    return _next("result", settings.result_pattern, settings, unit, procedure, local, local.strftime("%Y"))

@@ -1,0 +1,156 @@
+"""Reads: worklists per role and unit, menu counts, search, one dossier for a user."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from control.accounts.models import User
+from tenants.calendar.workingtime import TZ
+from tenants.dossiers import deadlines
+from tenants.dossiers.errors import DossierError
+from tenants.dossiers.models import Dossier, OfficeSettings
+from tenants.dossiers.states import ACTIVE, CLOCK_STOPPED, Status
+from tenants.dossiers.validation import normalise_name
+from tenants.organization.models import StaffRole
+from tenants.organization.permissions import roles_by_unit
+
+R = StaffRole.Role
+S = Status
+
+
+@dataclass(frozen=True)
+class Worklist:
+    key: str
+    label: str
+    role: str | None
+    statuses: tuple[str, ...]
+
+
+WORKLISTS = {
+    w.key: w for w in (
+        Worklist("tiep-nhan", "Chờ tiếp nhận", R.RECEIVER, (S.SUBMITTED,)),
+        Worklist("thu-ly", "Chờ thụ lý", R.PROCESSOR, (S.PROCESSING,)),
+        Worklist("phe-duyet", "Chờ phê duyệt", R.APPROVER, (S.PROCESSING,)),
+        Worklist("tra-ket-qua", "Chờ trả kết quả", R.RETURNER, (S.AWAITING_RESULT, S.RESULT_READY)),
+        Worklist("cho-bo-sung", "Chờ bổ sung, tạm dừng, chờ nộp phí", None, tuple(CLOCK_STOPPED)),
+        Worklist("sap-den-han", "Sắp đến hạn", None, tuple(ACTIVE)),
+        Worklist("qua-han", "Quá hạn", None, tuple(ACTIVE)),
+    )
+}
+PAGE_SIZE = 50
+
+
+def _scope(user: User, role: str | None = None) -> Q:
+    """Dossiers sitting in a unit where the user holds the role of their current step."""
+    q = Q(pk__in=[])
+    for unit_id, roles in roles_by_unit(user).items():
+        for r in roles:
+            if r != R.ADMINISTRATOR and (role is None or r == role):
+                q |= Q(current_unit_id=unit_id, current_role=r)
+    return q
+
+
+def visible_q(user: User) -> Q:
+    """Dossiers a staff member may open: any role in the receiving, handling or current unit."""
+    units = list(roles_by_unit(user))
+    return Q(receiving_unit_id__in=units) | Q(handling_unit_id__in=units) | Q(current_unit_id__in=units)
+
+
+def near_due_threshold(now: dt.datetime) -> dt.datetime:
+    cfg = OfficeSettings.objects.order_by("pk").first()
+    days = cfg.near_due_working_days if cfg else Decimal(1)
+    try:
+        return deadlines.near_due_threshold(now, days)
+    except DossierError:
+        return now
+
+
+def worklist(user: User, key: str, *, now: dt.datetime | None = None) -> QuerySet[Dossier]:
+    wl = WORKLISTS[key]
+    now = now or timezone.now()
+    qs = Dossier.objects.filter(_scope(user, wl.role), status__in=list(wl.statuses))
+    if key == "sap-den-han":
+        qs = qs.filter(due_at__gte=now, due_at__lt=near_due_threshold(now))
+    elif key == "qua-han":
+        qs = qs.filter(due_at__lt=now)
+    order = ("submitted_at", "id") if key == "tiep-nhan" else ("due_at", "id")
+    return qs.select_related("procedure").order_by(*order)
+
+
+COUNT_CAP = 1000  # menus show "1000+" beyond: a count never scans more than this many index entries
+
+
+def menu_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Counts of every worklist (capped at ``COUNT_CAP``, so they stay fast with millions of dossiers)."""
+    now = now or timezone.now()
+    threshold = near_due_threshold(now)
+    pairs = [(u, r) for u, roles in roles_by_unit(user).items() for r in roles if r != R.ADMINISTRATOR]
+    if not pairs:
+        return dict.fromkeys(WORKLISTS, 0)
+    scope = Q(pk__in=[])
+    for unit_id, r in pairs:
+        scope |= Q(current_unit_id=unit_id, current_role=r)
+    out = {}
+    for key, wl in WORKLISTS.items():
+        qs = Dossier.objects.filter(scope, status__in=list(wl.statuses))
+        if wl.role:
+            qs = qs.filter(current_role=wl.role)
+        if key == "sap-den-han":
+            qs = qs.filter(due_at__gte=now, due_at__lt=threshold)
+        elif key == "qua-han":
+            qs = qs.filter(due_at__lt=now)
+        out[key] = qs.order_by()[:COUNT_CAP].count()
+    return out
+
+
+CODE_RE = re.compile(r"^[\w.]+-[\w.-]+$")
+
+
+def search(user: User, *, q: str = "", procedure: int | None = None, unit: int | None = None,
+           status: str | None = None, received_from: dt.date | None = None, received_to: dt.date | None = None
+           ) -> QuerySet[Dossier]:
+    """Search by code, ID number or applicant name (accent-insensitive), with filters; newest first."""
+    qs = Dossier.objects.filter(visible_q(user))
+    q = " ".join((q or "").split())
+    if q:
+        digits = re.sub(r"\s", "", q)
+        if digits.isdigit() and 9 <= len(digits) <= 13:
+            qs = qs.filter(id_number=digits)
+        elif CODE_RE.match(q):
+            qs = qs.filter(code__iexact=q)  # UPPER(code) index
+        else:
+            qs = qs.filter(applicant_name_norm__contains=normalise_name(q))
+    if procedure:
+        qs = qs.filter(procedure_id=procedure)
+    if unit:
+        qs = qs.filter(Q(handling_unit_id=unit) | Q(receiving_unit_id=unit))
+    if status in S.values:
+        qs = qs.filter(status=status)
+    if received_from:
+        qs = qs.filter(received_at__gte=dt.datetime.combine(received_from, dt.time.min, TZ))
+    if received_to:
+        qs = qs.filter(received_at__lt=dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time.min, TZ))
+    return qs.select_related("procedure").order_by("-received_at", "-id")
+
+
+def page(qs: QuerySet[Dossier], number: int, size: int = PAGE_SIZE) -> tuple[list[Dossier], bool]:
+    """One page without COUNT(*) (fast on millions of rows): rows and whether a next page exists."""
+    number = max(1, number)
+    rows = list(qs[(number - 1) * size: number * size + 1])
+    return rows[:size], len(rows) > size
+
+
+def dossier_for(user: User, dossier_id: int) -> Dossier | None:
+    return (Dossier.objects.filter(visible_q(user), pk=dossier_id)
+            .select_related("procedure", "receiving_unit", "handling_unit", "current_unit", "current_step",
+                            "received_by", "process_version").first())
+
+
+def events_of(dossier: Dossier) -> list:
+    return list(dossier.events.select_related("actor").order_by("at", "id"))

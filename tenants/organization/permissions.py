@@ -1,0 +1,47 @@
+"""Role checks: which staff hold which role in which unit (every dossier action asks here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from control.accounts.models import User
+from tenants.organization.models import StaffRole, Unit
+
+Role = StaffRole.Role
+
+
+def _is_staff(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.kind == User.Kind.STAFF)
+
+
+def has_role(user: User, unit: Unit | int | None, role: str | Iterable[str]) -> bool:
+    """True if ``user`` holds ``role`` (or one of several roles) in ``unit``."""
+    if unit is None or not _is_staff(user):
+        return False
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    roles = [role] if isinstance(role, str) else list(role)
+    return StaffRole.objects.filter(user_id=user.pk, unit_id=unit_id, role__in=roles).exists()
+
+
+def units_with_role(user: User, role: str) -> list[int]:
+    """Ids of the units where ``user`` holds ``role``."""
+    if not _is_staff(user):
+        return []
+    return list(StaffRole.objects.filter(user_id=user.pk, role=role).values_list("unit_id", flat=True))
+
+
+def roles_by_unit(user: User) -> dict[int, set[str]]:
+    """All of a user's roles, {unit id: {role, ...}} (one query)."""
+    out: dict[int, set[str]] = {}
+    if not _is_staff(user):
+        return out
+    for unit_id, role in StaffRole.objects.filter(user_id=user.pk).values_list("unit_id", "role"):
+        out.setdefault(unit_id, set()).add(role)
+    return out
+
+
+def holders(unit: Unit | int, role: str) -> list[User]:
+    """Active staff holding ``role`` in ``unit`` (to notify them)."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return list(User.objects.filter(unit_roles__unit_id=unit_id, unit_roles__role=role, is_active=True,
+                                    kind=User.Kind.STAFF).distinct())

@@ -1,0 +1,30 @@
+"""The demo step creates staff with the four roles and dossiers in every worklist, and is idempotent."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django_tenants.utils import schema_context
+
+from tenants.dossiers import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_run_is_idempotent(tenant_b, client_b):
+    out = io.StringIO()
+    demo.run(stdout=out, password="MotCua@2026", slugs=["beta"])
+    demo.run(stdout=out, password="MotCua@2026", slugs=["beta"])
+    with schema_context(tenant_b.schema_name):
+        from tenants.dossiers.models import Dossier
+        from tenants.organization.models import StaffRole
+
+        assert Dossier.objects.count() == 7
+        assert set(Dossier.objects.values_list("status", flat=True)) == {
+            "processing", "awaiting_result", "supplement_requested", "returned", "submitted"}
+        assert StaffRole.objects.filter(user__username__in=["tiepnhan", "thuly", "lanhdao", "trakq"]).count() == 4
+    assert "0 hồ sơ mẫu mới" in out.getvalue()
+    assert client_b.post("/staff/login/", {"username": "thuly", "password": "MotCua@2026"}).status_code == 302
+    home = client_b.get("/staff/").content.decode()
+    assert 'data-count="thu-ly">2<' in home
