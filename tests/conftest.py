@@ -49,6 +49,9 @@ def _back_to_public():
     yield
     connection.set_schema_to_public()
     routing.clear_local()  # a rolled-back test must not leave its tenants in the routing cache
+    from tenants.calendar.selectors import calendar_changed
+
+    calendar_changed("*")  # nor its calendar rows in the calendar cache
 
 
 @pytest.fixture

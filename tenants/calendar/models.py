@@ -17,7 +17,27 @@ def default_weekend() -> list[int]:
     return [5, 6]
 
 
-class CalendarSettings(models.Model):
+class _ClearsCalendarCache(models.Model):
+    """Saving or deleting a calendar row clears this process's cached calendar of the schema."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().save(*args, **kwargs)
+        from tenants.calendar.selectors import calendar_changed
+
+        calendar_changed()
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        result = super().delete(*args, **kwargs)
+        from tenants.calendar.selectors import calendar_changed
+
+        calendar_changed()
+        return result
+
+
+class CalendarSettings(_ClearsCalendarCache):
     """One row per tenant schema."""
 
     sessions = models.JSONField("giờ làm việc", default=default_sessions)
@@ -30,7 +50,7 @@ class CalendarSettings(models.Model):
         verbose_name = "lịch làm việc"
 
 
-class CalendarException(models.Model):
+class CalendarException(_ClearsCalendarCache):
     class Kind(models.TextChoices):
         DAY_OFF = "day_off", "Ngày nghỉ do địa phương công bố"
         MAKEUP = "makeup", "Ngày làm bù"

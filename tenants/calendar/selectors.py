@@ -1,29 +1,50 @@
-"""The current tenant's ``WorkingCalendar``, built from its settings and exceptions."""
+"""The current tenant's ``WorkingCalendar``, built from its settings and exceptions.
+
+Cached per schema in each process. A change saved through the models clears this process's
+copy at once; other processes re-check the rows at most every ``RECHECK_S`` seconds, so a
+reception does not pay two calendar queries.
+"""
 
 from __future__ import annotations
 
 import threading
+import time
 
 from django.db import connection
 
 from tenants.calendar.workingtime import WorkingCalendar
 
-_cache: dict[str, tuple[tuple, WorkingCalendar]] = {}
+RECHECK_S = 5.0
+
+_cache: dict[str, tuple[tuple, WorkingCalendar, float]] = {}
 _lock = threading.Lock()
 
 
+def calendar_changed(schema: str | None = None) -> None:
+    """Forget the cached calendar of ``schema`` (default: the current one), or of all with ``"*"``."""
+    with _lock:
+        if schema == "*":
+            _cache.clear()
+        else:
+            _cache.pop(schema or connection.schema_name, None)
+
+
 def tenant_calendar() -> WorkingCalendar:
-    """Cached per schema; rebuilt when the tenant's calendar rows change."""
     from tenants.calendar.models import CalendarException, CalendarSettings
 
+    schema = connection.schema_name
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(schema)
+    if hit and now - hit[2] < RECHECK_S:
+        return hit[1]
     cfg = CalendarSettings.objects.order_by("pk").first()
     exceptions = list(CalendarException.objects.values_list("date", "kind", "created_at"))
     stamp = (cfg.updated_at if cfg else None, len(exceptions), max((e[2] for e in exceptions), default=None))
-    schema = connection.schema_name
-    with _lock:
-        hit = _cache.get(schema)
-        if hit and hit[0] == stamp:
-            return hit[1]
+    if hit and hit[0] == stamp:
+        with _lock:
+            _cache[schema] = (stamp, hit[1], now)
+        return hit[1]
     kwargs: dict = {
         "days_off": frozenset(d for d, k, _ in exceptions if k == CalendarException.Kind.DAY_OFF),
         "makeup_days": frozenset(d for d, k, _ in exceptions if k == CalendarException.Kind.MAKEUP),
@@ -35,5 +56,5 @@ def tenant_calendar() -> WorkingCalendar:
             kwargs["confirmed_years"] = (cfg.confirmed_from_year, cfg.confirmed_to_year)
     calendar = WorkingCalendar(**kwargs)
     with _lock:
-        _cache[schema] = (stamp, calendar)
+        _cache[schema] = (stamp, calendar, now)
     return calendar
