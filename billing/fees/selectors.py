@@ -14,6 +14,12 @@ from billing.gateways.vnpay.codes import RESPONSE_MESSAGES_VI
 PAID = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED)
 
 
+def request_for_subject(*, subject_type: str, subject_id: int) -> PaymentRequest | None:
+    """The payment request a citizen should see for a subject: the open one, else the latest."""
+    reqs = PaymentRequest.objects.filter(subject_type=subject_type, subject_id=subject_id)
+    return reqs.filter(status=PaymentRequest.Status.OPEN).first() or reqs.order_by("-pk").first()
+
+
 def request_attempts(req: PaymentRequest) -> list[Payment]:
     return list(req.payments.order_by("-created_at")[:10])
 

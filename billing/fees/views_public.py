@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing.fees import selectors
 from billing.fees.confirm import ipn_handle
@@ -56,6 +56,13 @@ def vnpay_return(request: HttpRequest) -> HttpResponse:
 @require_GET
 def vnpay_ipn(request: HttpRequest) -> JsonResponse:
     return JsonResponse(ipn_handle(provider=Provider.VNPAY, params=request.GET.dict()))
+
+
+@csrf_exempt
+@require_POST
+def paygov_notify(request: HttpRequest) -> JsonResponse:
+    """The national portal's payment platform (simulated) notifies by POST; same decision path as VNPay's IPN."""
+    return JsonResponse(ipn_handle(provider=Provider.PAYGOV, params=request.POST.dict()))
 
 
 @require_GET

@@ -189,6 +189,41 @@ def _event(invoice: Invoice, kind: str, note: str = "") -> bool:
     return True
 
 
+def _billing_contact(tenant: Tenant) -> str:
+    """The e-mail the province gave when it signed up (its lease contact)."""
+    from onboarding.models import Application
+
+    return Application.objects.filter(tenant=tenant).values_list("email", flat=True).first() or ""
+
+
+def _send_reminder(invoice: Invoice, *, nth: int, days: int) -> None:
+    """E-mail the province a payment reminder, after commit; a failed send is logged, never fatal."""
+    to = _billing_contact(invoice.tenant)
+    if not to:
+        logger.warning("leasing reminder %s for %s: the tenant has no contact e-mail", nth, invoice.number)
+        return
+    subject = f"Nhắc thanh toán lần {nth}: hoá đơn {invoice.number} đã quá hạn {days} ngày"
+    body = (
+        f"Kính gửi {invoice.tenant.name},\n\n"
+        f"Hoá đơn thuê dịch vụ {invoice.number} (kỳ {invoice.period_start:%d/%m/%Y} - {invoice.period_end:%d/%m/%Y}),"
+        f" số tiền {invoice.total_vnd:,} đồng (đã gồm VAT), hạn thanh toán {invoice.due_date:%d/%m/%Y},"
+        f" đã quá hạn {days} ngày.\n"
+        f"Sau {settings.LEASING_SUSPEND_AFTER_DAYS} ngày quá hạn, dịch vụ có thể bị tạm ngừng."
+        " Quý đơn vị vui lòng thanh toán theo mã VietQR trên hoá đơn hoặc liên hệ bộ phận hỗ trợ.\n\n"
+        "Trân trọng."
+    )
+
+    def send() -> None:
+        from django.core.mail import send_mail
+
+        try:
+            send_mail(subject, body, None, [to])
+        except Exception:
+            logger.exception("leasing reminder e-mail for %s failed", invoice.number)
+
+    transaction.on_commit(send)
+
+
 def dunning_run(*, today: date | None = None) -> dict[str, int]:
     """Reminders at +7 and +14 days overdue, suspension after +30 (unless held). Idempotent."""
     today = today or timezone.localdate()
@@ -201,9 +236,11 @@ def dunning_run(*, today: date | None = None) -> dict[str, int]:
         days = (today - invoice.due_date).days
         if days >= first and _event(invoice, DunningEvent.Kind.REMINDER_1, f"Quá hạn {days} ngày"):
             counts["reminders"] += 1
+            _send_reminder(invoice, nth=1, days=days)
             logger.info("leasing reminder 1: %s (%s)", invoice.number, invoice.tenant.slug)
         if days >= second and _event(invoice, DunningEvent.Kind.REMINDER_2, f"Quá hạn {days} ngày"):
             counts["reminders"] += 1
+            _send_reminder(invoice, nth=2, days=days)
             logger.info("leasing reminder 2: %s (%s)", invoice.number, invoice.tenant.slug)
         if days >= suspend_after:
             if invoice.contract.suspension_hold:

@@ -15,7 +15,7 @@ from control.tenancy import routing
 STAFF_PREFIXES = ("/staff/", "/api/")
 # Still served for a closed tenant: health, assets, and the gateway's payment confirmations
 # (money already taken must be recorded; VNPay retries anything else for hours).
-ALWAYS_OPEN = ("/healthz", "/static/", "/thanh-toan/vnpay/ipn")
+ALWAYS_OPEN = ("/healthz", "/static/", "/thanh-toan/vnpay/ipn", "/thanh-toan/paygov/notify")
 
 
 def _page(request: HttpRequest, template: str, status: int, context: dict | None = None) -> HttpResponse:

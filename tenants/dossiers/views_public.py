@@ -24,4 +24,14 @@ def track(request: HttpRequest) -> HttpResponse:
                          "procedure__name", "handling_unit__name").first())
     return render(request, "dossiers/track.html", {
         "code": code, "d": dossier, "masked": mask_name(dossier.applicant_name) if dossier else "",
+        "fee": _fee_request(dossier) if dossier else None,
     }, status=200 if dossier or not code else 404)
+
+
+def _fee_request(dossier: Dossier) -> object | None:
+    """The dossier's payment request (to pay online, or to see it paid), if billing has one."""
+    try:
+        from billing.fees.selectors import request_for_subject
+    except ImportError:
+        return None
+    return request_for_subject(subject_type="dossier", subject_id=dossier.pk)

@@ -179,3 +179,22 @@ def test_tenant_admin_sees_only_its_own_invoices(client_a, client_b, contract, t
     with schema_context(tenant_b.schema_name):
         client_b.force_login(User.objects.get(username="admin-beta"))
     assert client_b.get(f"/staff/billing/invoices/{inv_a.pk}.pdf").status_code == 404
+
+
+
+def test_reminders_are_e_mailed_to_the_province_once(contract, tenant_a, mailoutbox,
+                                                      django_capture_on_commit_callbacks):
+    from onboarding.models import Application
+
+    Application.objects.create(tenant=tenant_a, name=tenant_a.name, slug="alpha", contact_name="Chị Lan",
+                               email="vanthu@alpha.gov.vn", phone="0225 3842 000",
+                               status=Application.Status.PROVISIONED)
+    inv, _ = services.invoice_issue(contract=contract, on=date(2026, 5, 5))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dunning_run(today=inv.due_date + timedelta(days=7))
+        services.dunning_run(today=inv.due_date + timedelta(days=8))  # nothing new: nothing sent
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert mail.to == ["vanthu@alpha.gov.vn"]
+    assert inv.number in mail.subject and "quá hạn 7 ngày" in mail.subject
+    assert f"{inv.total_vnd:,} đồng" in mail.body
