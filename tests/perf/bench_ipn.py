@@ -11,6 +11,7 @@ is ``/healthz`` on the tenant's host (same gunicorn, same middleware, no databas
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -24,7 +25,8 @@ DURATION_S = 10
 CONNECTIONS = 16
 THREADS = 2
 N = 6000
-WORKERS, GTHREADS = 3, 4
+WORKERS = int(os.environ.get("BENCH_IPN_WORKERS", "3"))
+GTHREADS = int(os.environ.get("BENCH_IPN_THREADS", "4"))
 
 LUA = r"""
 local paths = {}
