@@ -24,6 +24,9 @@ def main() -> int:
          "Tenant.objects.filter(slug='smoke').exists() or services.tenant_create(name='Tỉnh Khói', slug='smoke')"],
         cwd=ROOT, check=True,
     )
+    # The whole demo data too (onboarding flow, dossiers, billing): the embedded server lacks
+    # PostgreSQL's contrib modules, and everything must still work on it.
+    subprocess.run([py, "manage.py", "demo_setup"], cwd=ROOT, check=True)
     port = 8765
     while not port_free(port):
         port += 1
@@ -39,8 +42,10 @@ def main() -> int:
         else:
             print("smoke: web did not answer", file=sys.stderr)
             return 1
-        ok = response.status_code == 200 and "Tỉnh Khói" in response.text
-        print(f"smoke: GET smoke.localhost/ -> {response.status_code}; {'ok' if ok else 'FAILED'}")
+        demo = httpx.get(f"http://127.0.0.1:{port}/tra-cuu/", headers={"Host": "haiphong.localhost"}, timeout=5)
+        ok = response.status_code == 200 and "Tỉnh Khói" in response.text and demo.status_code == 200
+        print(f"smoke: GET smoke.localhost/ -> {response.status_code}, haiphong.localhost/tra-cuu/ -> "
+              f"{demo.status_code}; {'ok' if ok else 'FAILED'}")
         return 0 if ok else 1
     finally:
         web.terminate()

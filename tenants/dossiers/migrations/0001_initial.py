@@ -20,8 +20,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Trigram search on the unaccented applicant name (extension lives in public, shared by tenants).
-        migrations.RunSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public", migrations.RunSQL.noop),
         migrations.CreateModel(
             name='OfficeSettings',
             fields=[
@@ -248,9 +246,21 @@ class Migration(migrations.Migration):
             model_name='dossier',
             index=models.Index(django.db.models.functions.text.Upper('code'), name='dossier_code_upper'),
         ),
-        migrations.AddIndex(
-            model_name='dossier',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('applicant_name_norm', name='gin_trgm_ops'), name='dossier_name_trgm'),
+        # Trigram search on the unaccented applicant name, where the server has pg_trgm (the
+        # extension lives in public, shared by tenants). An embedded server without contrib
+        # modules still works: the search is the same query, only without this index.
+        migrations.RunSQL(
+            """
+            DO $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+                    CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+                    EXECUTE 'CREATE INDEX IF NOT EXISTS dossier_name_trgm ON dossiers_dossier '
+                            'USING gin (applicant_name_norm public.gin_trgm_ops)';
+                END IF;
+            END $$;
+            """,
+            "DROP INDEX IF EXISTS dossier_name_trgm;",
         ),
         # The audit trail is append-only: the database refuses UPDATE and DELETE of its rows.
         migrations.RunSQL(
