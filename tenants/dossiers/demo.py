@@ -104,6 +104,36 @@ def _dossiers(staff: dict[str, User], desk: Unit, procedures: list[Procedure]) -
     return len(made) + 1
 
 
+FEE_APPLICANT = ("Bùi Thị Thanh Tâm", "031195008888", "0945000888")
+
+
+def _fee_dossier(staff: dict[str, User], desk: Unit, dept: Unit) -> str:
+    """One dossier whose fee the citizen pays online (from /tra-cuu/) in the demo; its code."""
+    from tenants.dossiers import services as s
+    from tenants.dossiers.models import Dossier
+    from tenants.procedures.models import Fee
+
+    existing = Dossier.objects.filter(id_number=FEE_APPLICANT[1]).values_list("code", flat=True).first()
+    if existing:
+        return existing
+    proc = (Procedure.objects.filter(enabled=True, fees__amount_vnd__gt=0).order_by("code").first())
+    if proc is None:  # no fixed fee in this catalogue: a sample one
+        field, _ = Field.objects.get_or_create(code="DEMO-HT", defaults={"name": "Hộ tịch, chứng thực"})
+        proc, _ = Procedure.objects.get_or_create(code="DEMO.FEE.1", defaults={
+            "name": "Chứng thực bản sao từ bản chính (mẫu)", "field": field, "processing_amount": Decimal("0.5"),
+            "processing_unit": Procedure.ProcessingUnit.WORKING_DAY, "enabled": True, "sample": True})
+        Fee.objects.get_or_create(procedure=proc, name="Phí chứng thực (mẫu)",
+                                  defaults={"amount_vnd": 10_000, "kind": "fee"})
+    if not proc.handling_units.exists():
+        proc.handling_units.add(dept)
+    name, id_number, phone = FEE_APPLICANT
+    d = s.dossier_receive(actor=staff["tiepnhan"], procedure=proc, receiving_unit=desk,
+                          applicant={"applicant_name": name, "id_number": id_number, "phone": phone,
+                                     "address": "Số 5 đường Lê Lợi"},
+                          documents_checked=list(proc.documents.values_list("id", flat=True)))
+    return d.code
+
+
 def run(*, stdout: object, password: str, slugs: list[str] | None = None) -> None:
     for slug in slugs or DEMO_SLUGS:
         tenant = Tenant.objects.filter(slug=slug).first()
@@ -122,4 +152,6 @@ def run(*, stdout: object, password: str, slugs: list[str] | None = None) -> Non
                 StaffRole.objects.get_or_create(user=user, unit=desk if where == "one_stop" else dept, role=role)
                 staff[username] = user
             made = _dossiers(staff, desk, procedures)
+            fee_code = _fee_dossier(staff, desk, dept)
         stdout.write(f"  + {tenant.name}: cán bộ tiepnhan/thuly/lanhdao/trakq, {made} hồ sơ mẫu mới")
+        stdout.write(f"    hồ sơ chờ nộp phí trực tuyến: /tra-cuu/?ma={fee_code}")

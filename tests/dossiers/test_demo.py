@@ -20,11 +20,15 @@ def test_demo_run_is_idempotent(tenant_b, client_b):
         from tenants.dossiers.models import Dossier
         from tenants.organization.models import StaffRole
 
-        assert Dossier.objects.count() == 7
+        assert Dossier.objects.count() == 8
         assert set(Dossier.objects.values_list("status", flat=True)) == {
-            "processing", "awaiting_result", "supplement_requested", "returned", "submitted"}
+            "processing", "awaiting_result", "supplement_requested", "returned", "submitted", "awaiting_payment"}
+        fee_code = Dossier.objects.get(status="awaiting_payment").code
         assert StaffRole.objects.filter(user__username__in=["tiepnhan", "thuly", "lanhdao", "trakq"]).count() == 4
     assert "0 hồ sơ mẫu mới" in out.getvalue()
+    assert f"/tra-cuu/?ma={fee_code}" in out.getvalue()
+    # The citizen finds the online payment on the public tracking page.
+    assert "Thanh toán trực tuyến" in client_b.get("/tra-cuu/", {"ma": fee_code}).content.decode()
     assert client_b.post("/staff/login/", {"username": "thuly", "password": "MotCua@2026"}).status_code == 302
     home = client_b.get("/staff/").content.decode()
     assert 'data-count="thu-ly">2<' in home
