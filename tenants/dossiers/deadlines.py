@@ -54,6 +54,9 @@ def working_seconds(a: dt.datetime | None, b: dt.datetime, cal: WorkingCalendar 
     return _guard(lambda: cal.working_seconds_between(a, b))
 
 
-def near_due_threshold(now: dt.datetime, days: Decimal, cal: WorkingCalendar | None = None) -> dt.datetime:
+def near_due_threshold(now: dt.datetime, threshold: Decimal | Duration, cal: WorkingCalendar | None = None
+                       ) -> dt.datetime:
+    """``now`` plus the near-due threshold (a Duration, or a number of working days)."""
     cal = cal or calendar()
-    return _guard(lambda: cal.add(now, Duration.working_days(days)))
+    duration = threshold if isinstance(threshold, Duration) else Duration.working_days(threshold)
+    return _guard(lambda: cal.add(now, duration))

@@ -119,9 +119,19 @@ def _next(kind: str, pattern: str, settings: CodeSettings, unit: Unit, procedure
 
 def dossier_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime,
                       settings: CodeSettings | None = None) -> str:
+    from tenants.dossiers.models import Dossier
+
     settings = settings or code_settings_for(unit)
     local = at.astimezone(TZ)
-    return _next("dossier", settings.pattern, settings, unit, procedure, local, _period(settings.reset, local))
+    period = _period(settings.reset, local)
+    code = _next("dossier", settings.pattern, settings, unit, procedure, local, period)
+    # A code is never given twice, even after the pattern's reset or scope changed (a new counter then
+    # starts where an old one already issued codes): skip numbers whose code exists.
+    for _ in range(10_000):
+        if not Dossier.objects.filter(code=code).exists():
+            return code
+        code = _next("dossier", settings.pattern, settings, unit, procedure, local, period)
+    raise InvalidInput({"pattern": "Không cấp được mã hồ sơ mới: mẫu mã đang trùng với các mã đã cấp."})
 
 
 def result_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime) -> str:

@@ -85,11 +85,18 @@ def _steps_clean(steps: list[dict]) -> list[dict]:
         if mode == ProcessStep.UnitMode.FIXED and not isinstance(unit, Unit):
             raise InvalidInput({"steps": f"Bước {i}: cần chọn đơn vị thực hiện."})
         try:
-            budget = Decimal(str(raw.get("budget_amount", 0)))
+            budget = Decimal(str(raw.get("budget_amount", 0)).strip().replace(",", "."))
         except ArithmeticError as exc:
             raise InvalidInput({"steps": f"Bước {i}: thời gian không hợp lệ."}) from exc
-        if budget < 0:
+        if not budget.is_finite() or budget < 0:
             raise InvalidInput({"steps": f"Bước {i}: thời gian không được âm."})
+        if budget >= 100_000 or budget != budget.quantize(Decimal("0.01")):
+            raise InvalidInput({"steps": f"Bước {i}: thời gian tối đa 99 999, 2 chữ số thập phân."})
+        budget_unit = raw.get("budget_unit") or ProcessStep.BudgetUnit.HOUR
+        if budget_unit not in ProcessStep.BudgetUnit.values:
+            raise InvalidInput({"steps": f"Bước {i}: đơn vị thời gian không hợp lệ."})
+        if mode not in ProcessStep.UnitMode.values:
+            raise InvalidInput({"steps": f"Bước {i}: đơn vị thực hiện không hợp lệ."})
         actions = list(raw.get("actions") or DEFAULT_STEP_ACTIONS[role])
         unknown = [a for a in actions if a not in TRANSITIONS]
         if unknown:
@@ -97,7 +104,7 @@ def _steps_clean(steps: list[dict]) -> list[dict]:
         out.append({"position": i, "name": str(raw.get("name") or f"Bước {i}")[:255], "role": role,
                     "unit_mode": mode, "unit": unit if mode == ProcessStep.UnitMode.FIXED else None,
                     "budget_amount": budget,
-                    "budget_unit": raw.get("budget_unit") or ProcessStep.BudgetUnit.HOUR, "actions": actions})
+                    "budget_unit": budget_unit, "actions": actions})
     return out
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -63,10 +62,9 @@ def visible_q(user: User) -> Q:
 
 
 def near_due_threshold(now: dt.datetime) -> dt.datetime:
-    cfg = OfficeSettings.objects.order_by("pk").first()
-    days = cfg.near_due_working_days if cfg else Decimal(1)
+    cfg = OfficeSettings.objects.order_by("pk").first() or OfficeSettings()
     try:
-        return deadlines.near_due_threshold(now, days)
+        return deadlines.near_due_threshold(now, cfg.near_due_duration())
     except DossierError:
         return now
 
@@ -83,11 +81,11 @@ def worklist(user: User, key: str, *, now: dt.datetime | None = None) -> QuerySe
     return qs.select_related("procedure").order_by(*order)
 
 
-COUNT_CAP = 1000  # menus show "1000+" beyond: a count never scans more than this many index entries
+COUNT_CAP = 1000  # menus show "1000+" beyond: a count never scans more than this many index entries (+1)
 
 
 def menu_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int]:
-    """Counts of every worklist (capped at ``COUNT_CAP``, so they stay fast with millions of dossiers)."""
+    """Counts of every worklist, capped at ``COUNT_CAP + 1`` (shown "1000+") so they stay fast with millions."""
     now = now or timezone.now()
     threshold = near_due_threshold(now)
     pairs = [(u, r) for u, roles in roles_by_unit(user).items() for r in roles if r != R.ADMINISTRATOR]
@@ -105,7 +103,7 @@ def menu_counts(user: User, *, now: dt.datetime | None = None) -> dict[str, int]
             qs = qs.filter(due_at__gte=now, due_at__lt=threshold)
         elif key == "qua-han":
             qs = qs.filter(due_at__lt=now)
-        out[key] = qs.order_by()[:COUNT_CAP].count()
+        out[key] = qs.order_by()[:COUNT_CAP + 1].count()  # COUNT_CAP + 1 means "more than COUNT_CAP"
     return out
 
 
@@ -117,6 +115,7 @@ def search(user: User, *, q: str = "", procedure: int | None = None, unit: int |
            ) -> QuerySet[Dossier]:
     """Search by code, ID number or applicant name (accent-insensitive), with filters; newest first."""
     qs = Dossier.objects.filter(visible_q(user))
+    windowed = False
     q = " ".join((q or "").split())
     if q:
         digits = re.sub(r"\s", "", q)
@@ -126,6 +125,7 @@ def search(user: User, *, q: str = "", procedure: int | None = None, unit: int |
             qs = qs.filter(code__iexact=q)  # UPPER(code) index
         else:
             qs = qs.filter(applicant_name_norm__contains=normalise_name(q))
+            windowed = True
     if procedure:
         qs = qs.filter(procedure_id=procedure)
     if unit:
@@ -136,13 +136,64 @@ def search(user: User, *, q: str = "", procedure: int | None = None, unit: int |
         qs = qs.filter(received_at__gte=dt.datetime.combine(received_from, dt.time.min, TZ))
     if received_to:
         qs = qs.filter(received_at__lt=dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time.min, TZ))
-    return qs.select_related("procedure").order_by("-received_at", "-id")
+    qs = qs.select_related("procedure").order_by(*NEWEST_FIRST)
+    if windowed:
+        qs = WindowedQuerySet.of(qs)
+    return qs
 
 
-def page(qs: QuerySet[Dossier], number: int, size: int = PAGE_SIZE) -> tuple[list[Dossier], bool]:
+NEWEST_FIRST = ("-received_at", "-id")
+#: Time windows (days back from now) a newest-first search is tried in before the whole table.
+WINDOWS_DAYS = (1, 7, 30, 365)
+
+
+class WindowedQuerySet(QuerySet):
+    """A newest-first query whose matches may be many (a name search): ``page`` reads it in growing time windows.
+
+    Sorting every match to show the newest 50 costs in proportion to the number of matches (a common name
+    matches thousands of dossiers among millions). The newest rows of the whole result are the newest rows of
+    the window ``received_at >= now - N days`` as soon as that window holds enough rows for the page, so
+    ``page`` asks the windows of 1, 7, 30, 365 days, then the whole table, and stops at the first that holds
+    ``offset + size + 1`` rows (or covers every dossier). Rows without a reception date sort first in
+    ``received_at DESC``: every window includes them. The flag survives chaining only while the order stays
+    newest-first (``page`` checks it).
+    """
+
+    @classmethod
+    def of(cls, qs: QuerySet[Dossier]) -> WindowedQuerySet:
+        out = cls(model=qs.model, query=qs.query.chain(), using=qs._db, hints=qs._hints)
+        out._prefetch_related_lookups = qs._prefetch_related_lookups
+        return out
+
+
+def _windowed_rows(qs: QuerySet[Dossier], start: int, stop: int, now: dt.datetime) -> list[Dossier]:
+    oldest: dt.datetime | None = None
+    oldest_known = False
+    for days in WINDOWS_DAYS:
+        cutoff = now - dt.timedelta(days=days)
+        window = qs.filter(Q(received_at__isnull=True) | Q(received_at__gte=cutoff))
+        rows = list(window[start:stop])
+        if len(rows) >= stop - start:
+            return rows  # the window holds the page and the row after it: the same rows as the whole table
+        if not oldest_known:  # one index probe: does this window already cover every dossier?
+            oldest = (Dossier.objects.filter(received_at__isnull=False).order_by("received_at")
+                      .values_list("received_at", flat=True).first())
+            oldest_known = True
+        if oldest is None or oldest >= cutoff:
+            return rows
+    return list(qs[start:stop])
+
+
+def page(qs: QuerySet[Dossier], number: int, size: int = PAGE_SIZE, *, now: dt.datetime | None = None
+         ) -> tuple[list[Dossier], bool]:
     """One page without COUNT(*) (fast on millions of rows): rows and whether a next page exists."""
     number = max(1, number)
-    rows = list(qs[(number - 1) * size: number * size + 1])
+    start, stop = (number - 1) * size, number * size + 1
+    if (isinstance(qs, WindowedQuerySet) and tuple(qs.query.order_by) == NEWEST_FIRST
+            and not qs.query.is_sliced):
+        rows = _windowed_rows(qs, start, stop, now or timezone.now())
+    else:
+        rows = list(qs[start:stop])
     return rows[:size], len(rows) > size
 
 

@@ -25,7 +25,7 @@ def deadline_watch_run(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     cfg = OfficeSettings.objects.order_by("pk").first() or OfficeSettings()
     try:
-        threshold = deadlines.near_due_threshold(now, cfg.near_due_working_days)
+        threshold = deadlines.near_due_threshold(now, cfg.near_due_duration())
     except DossierError:
         threshold = now
     counts = {"near_due": 0, "overdue": 0, "alerts": 0}

@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Staff home: the menu of worklists with their counts, for the roles the user holds."""
     from tenants.dossiers import selectors
     from tenants.organization.models import StaffRole, Unit
-    from tenants.organization.permissions import roles_by_unit
+    from tenants.organization.permissions import is_configurator, roles_by_unit
 
     roles = roles_by_unit(request.user)
     labels = dict(StaffRole.Role.choices)
@@ -36,6 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "counts": selectors.menu_counts(request.user) if roles else {}, "worklists": selectors.WORKLISTS,
         "my_roles": my_roles, "can_receive": StaffRole.Role.RECEIVER in all_roles,
         "can_outbox": bool(all_roles & {StaffRole.Role.RECEIVER, StaffRole.Role.ADMINISTRATOR}),
+        "can_configure": is_configurator(request.user),
     })
 
 

@@ -45,3 +45,11 @@ def holders(unit: Unit | int, role: str) -> list[User]:
     unit_id = unit if isinstance(unit, int) else unit.pk
     return list(User.objects.filter(unit_roles__unit_id=unit_id, unit_roles__role=role, is_active=True,
                                     kind=User.Kind.STAFF).distinct())
+
+
+def is_configurator(user: User) -> bool:
+    """May configure the one-stop office (processes, code patterns, thresholds): the tenant's first admin
+    or a holder of the administrator role in a unit."""
+    if not _is_staff(user):
+        return False
+    return bool(user.is_staff) or StaffRole.objects.filter(user_id=user.pk, role=Role.ADMINISTRATOR).exists()

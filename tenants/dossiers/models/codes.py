@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django.db import models
 
+from tenants.calendar.workingtime import Duration
+
 
 class CodeSettings(models.Model):
     """Pattern of dossier codes. ``unit`` empty: the tenant's default; a unit may have its own.
@@ -52,11 +54,21 @@ class CodeCounter(models.Model):
 class OfficeSettings(models.Model):
     """One row per tenant: near-due threshold and the numbering of the forms."""
 
+    class NearDueUnit(models.TextChoices):
+        WORKING_DAY = "working_day", "ngày làm việc"
+        HOUR = "hour", "giờ làm việc"
+
+    # The amount of the near-due threshold, in ``near_due_unit`` (named when only days existed).
     near_due_working_days = models.DecimalField("sắp đến hạn (ngày làm việc)", max_digits=4, decimal_places=2,
                                                 default=Decimal(1))
+    near_due_unit = models.CharField("đơn vị thời gian sắp đến hạn", max_length=12, choices=NearDueUnit.choices,
+                                     default=NearDueUnit.WORKING_DAY)
     control_sheet_form_no = models.CharField("số mẫu phiếu kiểm soát", max_length=10, default="05")
     register_form_no = models.CharField("số mẫu sổ theo dõi", max_length=10, default="06")
     upload_max_mb = models.PositiveSmallIntegerField("dung lượng tệp tối đa (MB)", default=10)
 
     class Meta:
         verbose_name = "cấu hình một cửa"
+
+    def near_due_duration(self) -> Duration:
+        return Duration(Decimal(self.near_due_working_days), self.near_due_unit or self.NearDueUnit.WORKING_DAY)

@@ -85,7 +85,7 @@ class Dossier(models.Model):
         indexes = [
             # Worklists: the current unit + role, oldest deadline first.
             models.Index(fields=["current_unit", "current_role", "status", "due_at"], name="dossier_worklist"),
-            models.Index(fields=["due_at"], name="dossier_active_due", condition=models.Q(status__in=list(ACTIVE))),
+            models.Index(fields=["due_at"], name="dossier_active_due", condition=models.Q(status__in=sorted(ACTIVE))),
             models.Index(fields=["id_number"], name="dossier_id_number"),
             models.Index(fields=["-received_at"], name="dossier_received"),
             models.Index(fields=["procedure", "-received_at"], name="dossier_procedure_received"),
@@ -93,7 +93,8 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_unit", "-received_at"], name="dossier_receiving_received"),
             models.Index(Upper("code"), name="dossier_code_upper"),
             # + dossier_name_trgm (GIN trigram on applicant_name_norm), made by migration 0001 where
-            #   the server has pg_trgm: the embedded PostgreSQL of `make demo` has no contrib modules.
+            #   the server has pg_trgm: the embedded PostgreSQL of `make demo` has no contrib modules;
+            #   fastupdate off (migration 0002): no pending list for every search to scan.
         ]
 
     def __str__(self) -> str:
