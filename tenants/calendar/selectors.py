@@ -58,3 +58,30 @@ def tenant_calendar() -> WorkingCalendar:
     with _lock:
         _cache[schema] = (stamp, calendar, now)
     return calendar
+
+
+def calendar_page(year: int) -> dict:
+    """What the calendar page shows: settings, the tenant's days, the year's public holidays."""
+    from tenants.calendar.models import CalendarException, CalendarSettings
+    from tenants.calendar.vn_holidays import (
+        CalendarDataMissing,
+        official_makeup_days,
+        package_years,
+        public_holiday_names,
+    )
+
+    try:
+        holidays = sorted(public_holiday_names(year).items())
+        makeups = sorted(official_makeup_days(year))
+        missing = ""
+    except CalendarDataMissing as exc:
+        holidays, makeups, missing = [], [], exc.message_vi
+    return {
+        "settings": CalendarSettings.objects.order_by("pk").first(),
+        "exceptions": list(CalendarException.objects.order_by("-date")),
+        "year": year,
+        "holidays": holidays,
+        "official_makeups": makeups,
+        "holidays_missing": missing,
+        "years": [y for y in (year - 1, year, year + 1) if y in package_years()],
+    }

@@ -13,6 +13,7 @@ class UnitForm(forms.Form):
     parent = forms.ModelChoiceField(label="Đơn vị cấp trên", required=False, queryset=Unit.objects.none(),
                                     empty_label="— Không —")
     division_code = forms.CharField(label="Mã đơn vị hành chính (nếu có)", required=False, max_length=16)
+    agency_code = forms.CharField(label="Mã cơ quan (nếu có)", required=False, max_length=50)
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -40,3 +41,8 @@ class RoleForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(is_active=True).order_by("kind", "name")
+
+
+class UnitsFileForm(forms.Form):
+    file = forms.FileField(label="Tệp danh sách đơn vị (CSV hoặc XLSX)",
+                           error_messages={"required": "Hãy chọn tệp.", "empty": "Tệp rỗng."})

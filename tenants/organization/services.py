@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from control.accounts.models import User
+from control.catalogue.importer import fold
+from tenants.organization.importer import UnitRow, read_units_file
 from tenants.organization.models import StaffRole, Unit
 
 
@@ -68,3 +72,71 @@ def staff_role_add(*, user: User, unit: Unit, role: str) -> StaffRole:
 @transaction.atomic
 def staff_role_remove(*, role: StaffRole) -> None:
     role.delete()
+
+
+@dataclass
+class UnitImportResult:
+    created: int
+    errors: list[str]
+    encoding: str
+
+
+def units_import(*, data: bytes, filename: str) -> UnitImportResult:
+    """Create the units of a CSV/XLSX file: every row, or none with a row-by-row report.
+
+    A parent is a unit already there or a row of the file (matched by name, accents and
+    case ignored); names are unique under one parent and division codes unique overall."""
+    parsed = read_units_file(data, filename)
+    errors = list(parsed.errors)
+    if errors and not parsed.rows:
+        return UnitImportResult(0, errors, parsed.encoding)
+    with transaction.atomic():
+        existing = list(Unit.objects.select_for_update().order_by("pk"))
+        by_name: dict[str, Unit] = {}
+        for unit in existing:
+            by_name.setdefault(fold(unit.name), unit)
+        codes = {u.division_code for u in existing if u.division_code}
+        taken = {(fold(u.name), u.parent_id) for u in existing}
+        in_file: dict[str, UnitRow] = {}
+        for row in parsed.rows:
+            key = fold(row.name)
+            if key in in_file:
+                errors.append(f"Dòng {row.row}: đơn vị “{row.name}” trùng với dòng {in_file[key].row}.")
+                continue
+            in_file[key] = row
+            if row.division_code and row.division_code in codes:
+                errors.append(f"Dòng {row.row}: mã đơn vị hành chính {row.division_code} đã được dùng.")
+            if row.division_code:
+                codes.add(row.division_code)
+        for row in parsed.rows:
+            parent = fold(row.parent)
+            if parent and parent not in by_name and parent not in in_file:
+                errors.append(f"Dòng {row.row}: không tìm thấy đơn vị cấp trên “{row.parent}”.")
+            elif parent and parent == fold(row.name):
+                errors.append(f"Dòng {row.row}: đơn vị không thể là cấp trên của chính nó.")
+            elif parent not in in_file and (fold(row.name), by_name[parent].pk if parent else None) in taken:
+                errors.append(f"Dòng {row.row}: đơn vị “{row.name}” đã có.")
+        # Rows whose parent is another row come after it; what is left over is a cycle.
+        ordered: list[UnitRow] = []
+        placed: set[str] = set()
+        pending = [r for r in parsed.rows if in_file.get(fold(r.name)) is r]
+        while pending:
+            ready = [r for r in pending if not r.parent or fold(r.parent) not in in_file
+                     or fold(r.parent) in placed]
+            if not ready:
+                errors.extend(f"Dòng {r.row}: vòng lặp đơn vị cấp trên (“{r.parent}”)." for r in pending)
+                break
+            ordered += ready
+            placed |= {fold(r.name) for r in ready}
+            pending = [r for r in pending if r not in ready]
+        if errors:
+            errors.sort(key=lambda m: int(m.split(":")[0].split()[-1]) if m.startswith("Dòng ") else 0)
+            return UnitImportResult(0, errors, parsed.encoding)
+        made: dict[str, Unit] = {}
+        for row in ordered:
+            key = fold(row.parent)
+            parent_unit = made.get(key) or (by_name.get(key) if key else None)
+            made[fold(row.name)] = Unit.objects.create(
+                name=row.name, kind=row.kind, parent=parent_unit, agency_code=row.agency_code,
+                division_code=row.division_code)
+    return UnitImportResult(len(made), [], parsed.encoding)

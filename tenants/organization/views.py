@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from control.accounts.models import User
 from tenants.organization import selectors, services
-from tenants.organization.forms import RoleForm, StaffForm, UnitForm
+from tenants.organization.forms import RoleForm, StaffForm, UnitForm, UnitsFileForm
 from tenants.organization.models import StaffRole, Unit
 
 
@@ -46,13 +46,38 @@ def units(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             unit = services.unit_create(name=d["name"], kind=d["kind"], parent=d["parent"],
-                                        division_code=d["division_code"] or "")
+                                        division_code=d["division_code"] or "", agency_code=d["agency_code"] or "")
         except ValidationError as exc:
             _errors(request, form, exc)
         else:
             messages.success(request, f"Đã thêm đơn vị {unit.name}.")
             return redirect("setup-units")
-    return render(request, "organization/units.html", {"form": form, "units": selectors.units_overview()})
+    return render(request, "organization/units.html", {"form": form, "units": selectors.units_overview(),
+                                                       "file_form": UnitsFileForm()})
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@admin_required
+@require_POST
+def units_import(request: HttpRequest) -> HttpResponse:
+    """Units from a CSV/XLSX file: all rows or none, with a row-by-row report."""
+    file_form = UnitsFileForm(request.POST, request.FILES)
+    report: list[str] = []
+    if file_form.is_valid():
+        upload = file_form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            report = ["Tệp lớn quá 5 MB."]
+        else:
+            result = services.units_import(data=upload.read(), filename=upload.name)
+            if not result.errors:
+                messages.success(request, f"Đã nhập {result.created} đơn vị từ tệp {upload.name}.")
+                return redirect("setup-units")
+            report = result.errors
+    return render(request, "organization/units.html", {
+        "form": UnitForm(), "units": selectors.units_overview(), "file_form": file_form, "report": report,
+    }, status=400)
 
 
 @admin_required

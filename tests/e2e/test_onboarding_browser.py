@@ -4,6 +4,7 @@ gunicorn, Celery worker, PostgreSQL, Redis)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -129,6 +130,21 @@ def test_sign_up_approve_provision_setup_and_go_live(browser, live_server_url, d
     admin.get_by_role("button", name="Tạo tài khoản cán bộ").click()
     admin.wait_for_load_state()
     assert "Đã tạo tài khoản tiepnhan" in admin.content()
+
+    # the working calendar: a day off announced by the province
+    from tenants.calendar.workingtime import WorkingCalendar
+
+    day = dt.date(dt.date.today().year + 1, 6, 2)
+    while not WorkingCalendar().is_working_day(day):
+        day += dt.timedelta(days=1)
+    admin.goto(f"{base}/staff/setup/lich-lam-viec/")
+    assert "Ngày nghỉ lễ năm" in admin.content()
+    admin.get_by_label("Ngày", exact=True).fill(day.isoformat())
+    admin.get_by_label("Loại", exact=True).select_option(value="day_off")
+    admin.get_by_label("Lý do", exact=True).fill("Quyết định 15/QĐ-UBND")
+    admin.get_by_role("button", name="Thêm vào lịch").click()
+    admin.wait_for_load_state()
+    assert "Đã thêm ngày nghỉ" in admin.content() and "Quyết định 15/QĐ-UBND" in admin.content()
 
     admin.goto(f"{base}/staff/procedures/")
     for i in (1, 2, 3):

@@ -21,7 +21,7 @@ from control.catalogue.services import catalogue_load_starter
 from control.tenancy.models import Domain, Tenant
 from control.tenancy.services import tenant_create
 from onboarding import services
-from onboarding.clone import clone_template
+from onboarding.clone import clone_template, clone_template_parallel, foreign_keys_complete
 from onboarding.models import Application, Provisioning
 from onboarding.provisioning import ProvisioningFailed, provisioning_run
 from tests.onboarding.helpers import sign_up, wipe
@@ -58,6 +58,35 @@ def test_clone_copies_the_template_exactly():
             assert copied == cursor.fetchone()[0] > 0
         transaction.set_rollback(True)
     assert not schema_exists("t_clone_check")
+
+
+def test_parallel_clone_equals_the_template_and_deferred_keys_are_completed(django_db_blocker):
+    """Outside any enclosing transaction the clone spreads the tables over several connections."""
+    with django_db_blocker.unblock():
+        template = _structure("tenant_template")
+        try:
+            with transaction.atomic():
+                assert clone_template_parallel("t_par_check") == "parallel"
+            assert _structure("t_par_check") == template
+            with transaction.atomic():  # a leftover is replaced; the fee's keys are left to the caller
+                assert clone_template_parallel("t_par_check", defer_foreign_keys_of=frozenset({"procedures_fee"})) \
+                    == "parallel"
+            partial = _structure("t_par_check")
+            missing = set(template) - set(partial)
+            assert missing and all(row[0] == "con" and row[1] == "procedures_fee" for row in missing)
+            with transaction.atomic():
+                assert foreign_keys_complete("t_par_check") == len(missing)
+                assert foreign_keys_complete("t_par_check") == 0
+            assert _structure("t_par_check") == template
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM t_par_check.django_migrations")
+                copied = cursor.fetchone()[0]
+                cursor.execute("SELECT count(*) FROM tenant_template.django_migrations")
+                assert copied == cursor.fetchone()[0] > 0
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP SCHEMA IF EXISTS t_par_check CASCADE")
+            connection.set_schema_to_public()
 
 
 def _approved(code: str, slug: str) -> Application:
@@ -209,6 +238,7 @@ def test_killed_midway_then_run_again_finishes_without_duplicates(committed):
     expected = MasterProcedure.objects.filter(is_current=True, levels__overlap=LEVELS).count()
     from tenants.organization.models import Unit
 
+    assert _structure("t_langson") == _structure("tenant_template")  # the deferred keys are there
     with schema_context("t_langson"):
         assert Procedure.objects.count() == expected
         assert Procedure.objects.values("code").distinct().count() == expected
