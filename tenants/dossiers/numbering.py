@@ -109,12 +109,17 @@ def _key(kind: str, settings: CodeSettings, template: str) -> str:
     return f"{kind}:{template}"[:200]
 
 
-def _next(kind: str, pattern: str, settings: CodeSettings, unit: Unit, procedure: Procedure, local: dt.datetime,
-          period: str) -> str:
+def _next_seq(kind: str, pattern: str, settings: CodeSettings, unit: Unit, procedure: Procedure,
+              local: dt.datetime, period: str) -> tuple[str, int]:
     fields = {"agency": agency_code(unit), "procedure_code": procedure.code, "local": local}
     template = render(pattern, seq=-1, **fields)
     seq = counter_next(_key(kind, settings, template), period)
-    return render(pattern, seq=seq, **fields)
+    return render(pattern, seq=seq, **fields), seq
+
+
+def _next(kind: str, pattern: str, settings: CodeSettings, unit: Unit, procedure: Procedure, local: dt.datetime,
+          period: str) -> str:
+    return _next_seq(kind, pattern, settings, unit, procedure, local, period)[0]
 
 
 def dossier_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime,
@@ -124,9 +129,13 @@ def dossier_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime,
     settings = settings or code_settings_for(unit)
     local = at.astimezone(TZ)
     period = _period(settings.reset, local)
-    code = _next("dossier", settings.pattern, settings, unit, procedure, local, period)
-    # A code is never given twice, even after the pattern's reset or scope changed (a new counter then
-    # starts where an old one already issued codes): skip numbers whose code exists.
+    code, seq = _next_seq("dossier", settings.pattern, settings, unit, procedure, local, period)
+    if seq != 1:
+        return code
+    # A code is never given twice, even after the pattern's reset or scope changed: a new counter
+    # then starts (at 1, its first number) inside the block of codes an earlier counter issued
+    # from 1 upwards, so skip that block once. Checked only then, not on every reception: the
+    # counter's row lock is held until commit and every extra query would lengthen it.
     for _ in range(10_000):
         if not Dossier.objects.filter(code=code).exists():
             return code
