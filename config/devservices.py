@@ -203,21 +203,36 @@ def db_config(database_url: str) -> dict:
     return cfg
 
 
-def ensure_database(database_url: str) -> None:
-    """Create the database named in ``database_url`` if the server lacks it."""
-    import psycopg
-
-    cfg = db_config(database_url)
-    name = cfg["NAME"]
-    kwargs = {"dbname": "postgres", "user": cfg.get("USER") or "postgres", "autocommit": True}
+def connect_kwargs(cfg: dict, *, dbname: str = "postgres") -> dict:
+    """psycopg.connect() arguments for the server of a Django database config (``dbname``: which database)."""
+    kwargs = {"dbname": dbname, "user": cfg.get("USER") or "postgres", "autocommit": True}
     if cfg.get("HOST"):
         kwargs["host"] = cfg["HOST"]
     if cfg.get("PORT"):
         kwargs["port"] = int(cfg["PORT"])
     if cfg.get("PASSWORD"):
         kwargs["password"] = cfg["PASSWORD"]
+    return kwargs
+
+
+def database_url(cfg: dict, name: str) -> str:
+    """The URL of database ``name`` on the server of a Django database config (socket hosts %-encoded)."""
+    host = cfg.get("HOST") or ""
+    host_part = quote(host, safe="") if host.startswith("/") else host
+    port = f":{cfg['PORT']}" if cfg.get("PORT") else ""
+    user = quote(cfg.get("USER") or "postgres", safe="")
+    password = f":{quote(cfg['PASSWORD'], safe='')}" if cfg.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host_part}{port}/{name}"
+
+
+def ensure_database(database_url: str) -> None:
+    """Create the database named in ``database_url`` if the server lacks it."""
+    import psycopg
+
+    cfg = db_config(database_url)
+    name = cfg["NAME"]
     try:
-        with psycopg.connect(connect_timeout=5, **kwargs) as conn:
+        with psycopg.connect(connect_timeout=5, **connect_kwargs(cfg)) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{name}"')

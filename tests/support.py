@@ -10,7 +10,6 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 from django.db import connection
@@ -28,13 +27,9 @@ def free_port() -> int:
 
 def database_url_for_tests() -> str:
     """The URL of the database the tests run on (pytest-django's test_ database)."""
-    cfg = connection.settings_dict
-    host = cfg.get("HOST") or ""
-    host_part = quote(host, safe="") if host.startswith("/") else host
-    port = f":{cfg['PORT']}" if cfg.get("PORT") else ""
-    user = quote(cfg.get("USER") or "postgres", safe="")
-    password = f":{quote(cfg['PASSWORD'], safe='')}" if cfg.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{host_part}{port}/{cfg['NAME']}"
+    from config.devservices import database_url
+
+    return database_url(connection.settings_dict, connection.settings_dict["NAME"])
 
 
 def server_env(**extra: str) -> dict[str, str]:

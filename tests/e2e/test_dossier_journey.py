@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import io
-import os
-import shutil
 
 import pytest
 from django.db import connection
@@ -17,24 +15,7 @@ from pypdf import PdfReader
 from tests.dossiers.conftest import PDF_BYTES, build_office
 from tests.support import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is missing: .ci/run must install it")
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                             "--disable-background-networking", "--no-first-run"])
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@ gunicorn, Celery worker, PostgreSQL, Redis)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -15,26 +13,9 @@ import pytest
 
 from tests.support import PASSWORD, ROOT, celery_worker
 
-CHROMIUM = "/usr/bin/chromium"
 SLUG = "phutho"
 EMAIL = "vanphong@phutho-e2e.gov.vn"
 pytestmark = pytest.mark.e2e  # no django_db: everything is committed by real servers
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium is missing: .ci/run must install it")
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                                    "--no-first-run", "--disable-sync"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

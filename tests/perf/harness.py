@@ -21,7 +21,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from urllib.parse import quote
 
 _state: dict = {}
 
@@ -29,14 +28,9 @@ _state: dict = {}
 def _admin_conn(cfg: dict):  # noqa: ANN202
     import psycopg
 
-    kwargs = {"dbname": "postgres", "user": cfg.get("USER") or "postgres", "autocommit": True}
-    if cfg.get("HOST"):
-        kwargs["host"] = cfg["HOST"]
-    if cfg.get("PORT"):
-        kwargs["port"] = int(cfg["PORT"])
-    if cfg.get("PASSWORD"):
-        kwargs["password"] = cfg["PASSWORD"]
-    return psycopg.connect(**kwargs)
+    from config.devservices import connect_kwargs
+
+    return psycopg.connect(**connect_kwargs(cfg))
 
 
 def _drop(cfg: dict, name: str) -> None:
@@ -46,7 +40,7 @@ def _drop(cfg: dict, name: str) -> None:
 
 def bench_django(name: str, *, keep: bool = False) -> str:
     """Point Django at a fresh database ``bench_<name>``, set it up, and return its URL."""
-    from config.devservices import db_config, resolve
+    from config.devservices import database_url, db_config, resolve
 
     os.environ.setdefault("DJANGO_ENV", "test")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -56,10 +50,7 @@ def bench_django(name: str, *, keep: bool = False) -> str:
     _drop(cfg, db_name)
     with _admin_conn(cfg) as conn:
         conn.execute(f'CREATE DATABASE "{db_name}"')
-    host = cfg.get("HOST") or ""
-    host_part = quote(host, safe="") if host.startswith("/") else host
-    port = f":{cfg['PORT']}" if cfg.get("PORT") else ""
-    url = f"postgres://{quote(cfg.get('USER') or 'postgres', safe='')}@{host_part}{port}/{db_name}"
+    url = database_url(cfg, db_name)
     os.environ["DATABASE_URL"] = url
     os.environ["REDIS_URL"] = urls["REDIS_URL"]
 

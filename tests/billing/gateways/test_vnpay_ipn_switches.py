@@ -10,7 +10,6 @@ import pytest
 
 from billing.gateways.vnpay_sandbox import run_in_thread
 from tests.billing.gateways.vnpay_fixtures import (
-    MerchantReceiver,
     ipn_log,
     make_client,
     new_ref,
@@ -19,20 +18,6 @@ from tests.billing.gateways.vnpay_fixtures import (
     set_switches,
     wait_for,
 )
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    server = run_in_thread("127.0.0.1", 0)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def receiver():
-    rec = MerchantReceiver().start()
-    yield rec
-    rec.stop()
 
 
 @pytest.fixture

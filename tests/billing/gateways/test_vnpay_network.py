@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from billing.gateways.vnpay import APIConnectionError, RateLimitError, SignatureVerificationError
-from billing.gateways.vnpay_sandbox import run_in_thread
 from tests.billing.gateways.vnpay_fixtures import (
     MerchantReceiver,
     make_client,
@@ -21,13 +20,6 @@ from tests.billing.gateways.vnpay_fixtures import (
     return_params,
     set_switches,
 )
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    server = run_in_thread("127.0.0.1", 0)
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

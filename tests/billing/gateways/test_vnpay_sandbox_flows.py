@@ -25,9 +25,8 @@ from billing.gateways.vnpay.signing import (
     verify_pipe,
 )
 from billing.gateways.vnpay.signing import sign_pipe as pipe_sign
-from billing.gateways.vnpay_sandbox import DEFAULT_HASH_SECRET, DEFAULT_TMN_CODE, run_in_thread
+from billing.gateways.vnpay_sandbox import DEFAULT_HASH_SECRET, DEFAULT_TMN_CODE
 from tests.billing.gateways.vnpay_fixtures import (
-    MerchantReceiver,
     base_of,
     ipn_log,
     make_client,
@@ -42,20 +41,6 @@ from tests.billing.gateways.vnpay_fixtures import (
     submit_otp,
     wait_for,
 )
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    server = run_in_thread("127.0.0.1", 0)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def receiver():
-    rec = MerchantReceiver().start()
-    yield rec
-    rec.stop()
 
 
 @pytest.fixture
