@@ -7,13 +7,15 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.db.models.lookups import In
+from django.db.models.sql.where import AND
 from django.utils import timezone
 
 from control.accounts.models import User
 from tenants.calendar.workingtime import TZ
 from tenants.dossiers import deadlines
 from tenants.dossiers.errors import DossierError
-from tenants.dossiers.models import Dossier, OfficeSettings
+from tenants.dossiers.models import Dossier, DossierNameKey, OfficeSettings
 from tenants.dossiers.states import ACTIVE, CLOCK_STOPPED, Status
 from tenants.dossiers.validation import normalise_name
 from tenants.organization.models import StaffRole
@@ -113,9 +115,10 @@ CODE_RE = re.compile(r"^[\w.]+-[\w.-]+$")
 def search(user: User, *, q: str = "", procedure: int | None = None, unit: int | None = None,
            status: str | None = None, received_from: dt.date | None = None, received_to: dt.date | None = None
            ) -> QuerySet[Dossier]:
-    """Search by code, ID number or applicant name (accent-insensitive), with filters; newest first."""
+    """Search by code, ID number or applicant name (accent-insensitive, from the start of any of its words:
+    "huong" and "thi huong" find "Đặng Thị Hương"), with filters; newest first."""
     qs = Dossier.objects.filter(visible_q(user))
-    windowed = False
+    name = ""
     q = " ".join((q or "").split())
     if q:
         digits = re.sub(r"\s", "", q)
@@ -124,8 +127,8 @@ def search(user: User, *, q: str = "", procedure: int | None = None, unit: int |
         elif CODE_RE.match(q):
             qs = qs.filter(code__iexact=q)  # UPPER(code) index
         else:
-            qs = qs.filter(applicant_name_norm__contains=normalise_name(q))
-            windowed = True
+            name = normalise_name(q)[:DossierNameKey.KEY_LENGTH]
+            qs = qs.filter(pk__in=name_keys(name))
     if procedure:
         qs = qs.filter(procedure_id=procedure)
     if unit:
@@ -137,9 +140,17 @@ def search(user: User, *, q: str = "", procedure: int | None = None, unit: int |
     if received_to:
         qs = qs.filter(received_at__lt=dt.datetime.combine(received_to + dt.timedelta(days=1), dt.time.min, TZ))
     qs = qs.select_related("procedure").order_by(*NEWEST_FIRST)
-    if windowed:
-        qs = WindowedQuerySet.of(qs)
+    if name:
+        qs = WindowedQuerySet.of(qs, name)
     return qs
+
+
+def name_keys(name: str, *, since: dt.datetime | None = None) -> QuerySet:
+    """Ids of dossiers whose normalised name has a word starting ``name`` (received ``since``, if given)."""
+    keys = DossierNameKey.objects.filter(key__startswith=name)
+    if since is not None:
+        keys = keys.filter(received_at__gte=since)  # not-yet-received: year 9999, always inside
+    return keys.values("dossier_id")
 
 
 NEWEST_FIRST = ("-received_at", "-id")
@@ -148,31 +159,57 @@ WINDOWS_DAYS = (1, 7, 30, 365)
 
 
 class WindowedQuerySet(QuerySet):
-    """A newest-first query whose matches may be many (a name search): ``page`` reads it in growing time windows.
+    """A newest-first name search, whose matches may be many: ``page`` reads it in growing time windows.
 
     Sorting every match to show the newest 50 costs in proportion to the number of matches (a common name
     matches thousands of dossiers among millions). The newest rows of the whole result are the newest rows of
-    the window ``received_at >= now - N days`` as soon as that window holds enough rows for the page, so
+    the window "received in the last N days" as soon as that window holds enough rows for the page, so
     ``page`` asks the windows of 1, 7, 30, 365 days, then the whole table, and stops at the first that holds
-    ``offset + size + 1`` rows (or covers every dossier). Rows without a reception date sort first in
-    ``received_at DESC``: every window includes them. The flag survives chaining only while the order stays
-    newest-first (``page`` checks it).
+    ``offset + size + 1`` rows (or covers every dossier). The window is applied to the name keys (their index
+    holds the reception time), so a window reads only its own matches. Dossiers not yet received sort first
+    in ``received_at DESC`` and their keys hold year 9999: every window includes them. The name survives
+    chaining; the windows are used only while the order stays newest-first (``page`` checks it).
     """
 
+    _name: str = ""
+
     @classmethod
-    def of(cls, qs: QuerySet[Dossier]) -> WindowedQuerySet:
+    def of(cls, qs: QuerySet[Dossier], name: str) -> WindowedQuerySet:
         out = cls(model=qs.model, query=qs.query.chain(), using=qs._db, hints=qs._hints)
         out._prefetch_related_lookups = qs._prefetch_related_lookups
+        out._name = name
         return out
 
+    def _clone(self) -> WindowedQuerySet:
+        c = super()._clone()
+        c._name = self._name
+        return c
 
-def _windowed_rows(qs: QuerySet[Dossier], start: int, stop: int, now: dt.datetime) -> list[Dossier]:
+
+def _is_name_filter(node: object) -> bool:
+    return isinstance(node, In) and getattr(node.rhs, "model", None) is DossierNameKey
+
+
+def _in_window(qs: WindowedQuerySet, since: dt.datetime) -> QuerySet[Dossier]:
+    """``qs`` with its name filter narrowed to keys received ``since``: the name filter is swapped, not
+    doubled, so the query reads only the window's keys (a doubled filter would read every match)."""
+    out = qs._chain()
+    windowed = Dossier.objects.filter(pk__in=name_keys(qs._name, since=since)).query.where.children[0]
+    where = out.query.where
+    if where.connector == AND and not where.negated:
+        for i, child in enumerate(where.children):
+            if _is_name_filter(child):
+                where.children[i] = windowed
+                return out
+    return out.filter(pk__in=name_keys(qs._name, since=since))  # no name filter at the top level: add one
+
+
+def _windowed_rows(qs: WindowedQuerySet, start: int, stop: int, now: dt.datetime) -> list[Dossier]:
     oldest: dt.datetime | None = None
     oldest_known = False
     for days in WINDOWS_DAYS:
         cutoff = now - dt.timedelta(days=days)
-        window = qs.filter(Q(received_at__isnull=True) | Q(received_at__gte=cutoff))
-        rows = list(window[start:stop])
+        rows = list(_in_window(qs, cutoff)[start:stop])
         if len(rows) >= stop - start:
             return rows  # the window holds the page and the row after it: the same rows as the whole table
         if not oldest_known:  # one index probe: does this window already cover every dossier?
@@ -189,7 +226,7 @@ def page(qs: QuerySet[Dossier], number: int, size: int = PAGE_SIZE, *, now: dt.d
     """One page without COUNT(*) (fast on millions of rows): rows and whether a next page exists."""
     number = max(1, number)
     start, stop = (number - 1) * size, number * size + 1
-    if (isinstance(qs, WindowedQuerySet) and tuple(qs.query.order_by) == NEWEST_FIRST
+    if (isinstance(qs, WindowedQuerySet) and qs._name and tuple(qs.query.order_by) == NEWEST_FIRST
             and not qs.query.is_sliced):
         rows = _windowed_rows(qs, start, stop, now or timezone.now())
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
@@ -92,9 +94,7 @@ class Dossier(models.Model):
             models.Index(fields=["handling_unit", "-received_at"], name="dossier_handling_received"),
             models.Index(fields=["receiving_unit", "-received_at"], name="dossier_receiving_received"),
             models.Index(Upper("code"), name="dossier_code_upper"),
-            # + dossier_name_trgm (GIN trigram on applicant_name_norm), made by migration 0001 where
-            #   the server has pg_trgm: the embedded PostgreSQL of `make demo` has no contrib modules;
-            #   fastupdate off (migration 0002): no pending list for every search to scan.
+            # Name search reads DossierNameKey (below), kept by a database trigger.
         ]
 
     def __str__(self) -> str:
@@ -105,6 +105,37 @@ class Dossier(models.Model):
         from tenants.dossiers.states import CLOCK_STOPPED
 
         return self.status in CLOCK_STOPPED
+
+
+class DossierNameKey(models.Model):
+    """Name search keys: one row per word of the applicant's normalised name, holding the name from that word
+    on ("dang thi huong" -> "dang thi huong", "thi huong", "huong"), so a search for words that begin a name
+    or any later word is a prefix range scan of one btree (cost in proportion to the matches, not to the
+    table). ``received_at`` is the dossier's reception time (year 9999 until received: newest first, as NULL
+    is in ``received_at DESC``; finite, so Python can read it), so a newest-first time window is checked inside
+    the index.
+
+    Written only by the trigger ``public.dossiers_name_keys`` (migration 0003) on insert of a dossier and on
+    update of its name or reception time, whatever path writes the dossier (service, bulk insert, raw SQL).
+    """
+
+    KEY_LENGTH = 100
+    NOT_RECEIVED = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+
+    pk = models.CompositePrimaryKey("dossier_id", "key")
+    # No FK constraint and no index of its own: the trigger keeps the rows in step (an FK check per key row
+    # would cost every reception), and the primary key (dossier_id, key) serves deletes by dossier.
+    dossier = models.ForeignKey(Dossier, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                                related_name="+")
+    key = models.CharField(max_length=KEY_LENGTH, db_collation="C")
+    received_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "khóa tìm theo tên"
+        indexes = [models.Index(fields=["key", "received_at"], include=["dossier"], name="dossiernamekey_search")]
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class DossierFile(models.Model):
