@@ -31,15 +31,21 @@ class Dossier(models.Model):
         NEAR_DUE = "near_due", "Sắp đến hạn"
         OVERDUE = "overdue", "Quá hạn"
 
-    code = models.CharField("mã hồ sơ", max_length=80, unique=True, null=True, blank=True)
-    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    # Unique through Meta.constraints: a unique field would also get a varchar_pattern_ops index nothing reads.
+    code = models.CharField("mã hồ sơ", max_length=80, null=True, blank=True)
+    # Foreign keys that lead one of the indexes below get no single-column index of their own (every index
+    # costs every reception).
+    procedure = models.ForeignKey("procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers",
+                                  db_index=False)
     process_version = models.ForeignKey("dossiers.ProcessVersion", on_delete=models.PROTECT, related_name="+")
     current_step = models.ForeignKey("dossiers.ProcessStep", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
-    receiving_unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
-    handling_unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+")
+    receiving_unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+",
+                                       db_index=False)
+    handling_unit = models.ForeignKey("organization.Unit", on_delete=models.PROTECT, related_name="+",
+                                      db_index=False)
     current_unit = models.ForeignKey("organization.Unit", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+")
+                                     related_name="+", db_index=False)
     current_role = models.CharField(max_length=20, blank=True)
     channel = models.CharField("hình thức nộp", max_length=10, choices=Channel.choices, default=Channel.COUNTER)
 
@@ -84,6 +90,7 @@ class Dossier(models.Model):
     class Meta:
         verbose_name = "hồ sơ"
         verbose_name_plural = "hồ sơ"
+        constraints = [models.UniqueConstraint(fields=["code"], name="dossier_code_unique")]
         indexes = [
             # Worklists: the current unit + role, oldest deadline first.
             models.Index(fields=["current_unit", "current_role", "status", "due_at"], name="dossier_worklist"),
@@ -167,7 +174,7 @@ class AppendOnlyError(RuntimeError):
 class DossierEvent(models.Model):
     """Audit trail: one row per action. Append-only (no update/delete path; a DB trigger refuses them)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
     at = models.DateTimeField("thời điểm")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
