@@ -124,23 +124,50 @@ def _next(kind: str, pattern: str, settings: CodeSettings, unit: Unit, procedure
 
 def dossier_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime,
                       settings: CodeSettings | None = None) -> str:
-    from tenants.dossiers.models import Dossier
-
     settings = settings or code_settings_for(unit)
     local = at.astimezone(TZ)
     period = _period(settings.reset, local)
     code, seq = _next_seq("dossier", settings.pattern, settings, unit, procedure, local, period)
     if seq != 1:
         return code
-    # A code is never given twice, even after the pattern's reset or scope changed: a new counter
-    # then starts (at 1, its first number) inside the block of codes an earlier counter issued
-    # from 1 upwards, so skip that block once. Checked only then, not on every reception: the
-    # counter's row lock is held until commit and every extra query would lengthen it.
+    return _past_issued(code, settings, unit, procedure, local, period)
+
+
+def _past_issued(code: str, settings: CodeSettings, unit: Unit, procedure: Procedure, local: dt.datetime,
+                 period: str) -> str:
+    """A code is never given twice, even after the pattern's reset or scope changed: a new counter then
+    starts (at 1, its first number) inside the block of codes an earlier counter issued from 1 upwards, so
+    skip that block once. Checked only then, not on every reception: the counter's row lock is held until
+    commit and every extra query would lengthen it."""
+    from tenants.dossiers.models import Dossier
+
     for _ in range(10_000):
         if not Dossier.objects.filter(code=code).exists():
             return code
         code = _next("dossier", settings.pattern, settings, unit, procedure, local, period)
     raise InvalidInput({"pattern": "Không cấp được mã hồ sơ mới: mẫu mã đang trùng với các mã đã cấp."})
+
+
+def dossier_code_assign(*, dossier_id: int, unit: Unit, procedure: Procedure, at: dt.datetime) -> str:
+    """Take the next code of the counter and write it on the dossier in one round trip, through the
+    function ``public.dossiers_code_take`` (migration 0005): the counter row stays locked until commit and
+    every reception of that counter queues on it, so the less happens under the lock, the more receptions
+    per second. The same code as ``dossier_code_next`` would give, skipping issued codes the same way."""
+    from tenants.dossiers.models import Dossier
+
+    settings = code_settings_for(unit)
+    seqs = [m for m in TOKEN_RE.finditer(settings.pattern) if m.group(1).startswith("seq")]
+    local = at.astimezone(TZ)
+    if len(seqs) != 1:  # several counters in one pattern (allowed, never seen): the general path
+        code = dossier_code_next(unit=unit, procedure=procedure, at=at, settings=settings)
+        Dossier.objects.filter(pk=dossier_id).update(code=code)
+        return code
+    template = render(settings.pattern, agency=agency_code(unit), procedure_code=procedure.code, local=local, seq=-1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT public.dossiers_code_take(%s, %s, %s, %s, %s)",
+                       [dossier_id, _key("dossier", settings, template), _period(settings.reset, local), template,
+                        int(seqs[0].group(2) or 4)])
+        return cursor.fetchone()[0]
 
 
 def result_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from control.accounts.models import User
@@ -16,7 +16,7 @@ from tenants.calendar.workingtime import Duration
 from tenants.dossiers import deadlines, notices
 from tenants.dossiers.errors import DossierError, InvalidInput, NotAllowed
 from tenants.dossiers.models import Dossier, DossierEvent, DossierFile, OfficeSettings, ProcessStep, ProcessVersion
-from tenants.dossiers.numbering import dossier_code_next, result_code_next
+from tenants.dossiers.numbering import dossier_code_assign, dossier_code_next, result_code_next
 from tenants.dossiers.processes import procedure_duration, process_current, steps_of
 from tenants.dossiers.states import Action, Status
 from tenants.dossiers.transitions import Ctx, audit, enter_step, next_step, previous_step, transition
@@ -152,10 +152,7 @@ def dossier_receive(
             audit(dossier, action=Action.RECEIVE, actor=actor, from_status="", step=first, ctx=ctx, used=0,
                   budget=budget, unit_name=config.unit_names.get(dossier.current_unit_id))
             # The counter is taken last: its row lock is held only until the commit just below.
-            dossier.code = dossier_code_next(unit=receiving_unit, procedure=procedure, at=now)
-            with connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {Dossier._meta.db_table} SET code = %s WHERE id = %s",  # noqa: S608
-                               [dossier.code, dossier.pk])
+            dossier.code = dossier_code_assign(dossier_id=dossier.pk, unit=receiving_unit, procedure=procedure, at=now)
             if fee_total and _payment_request(dossier, fee_total):
                 Dossier.objects.filter(pk=dossier.pk).update(status=Status.AWAITING_PAYMENT, paused_at=now)
                 dossier.status, dossier.paused_at = Status.AWAITING_PAYMENT, now

@@ -131,3 +131,31 @@ def test_company_applicant_with_tax_code(office):
                                    "id_number": "0201234567"})
     assert d.applicant_kind == "company"
     assert APPLICANT["phone"] == d.phone
+
+
+def test_a_number_wider_than_the_pattern_keeps_every_digit_and_both_paths_agree(office):
+    """Reception takes its code in the database (``dossiers_code_take``); online reception through Python
+    (``dossier_code_next``). Both draw on the same counter and render the same code."""
+    from tenants.dossiers.models import CodeCounter
+    from tenants.dossiers.numbering import dossier_code_next
+
+    first = receive(office, when=at(2026, 3, 11))
+    CodeCounter.objects.filter(key__startswith="dossier:", period="20260311").update(value=9998)
+    assert receive(office, when=at(2026, 3, 11, 10)).code == "000.00.01.H22-260311-9999"
+    assert dossier_code_next(unit=office.one_stop, procedure=office.procedure,
+                             at=at(2026, 3, 11, 11)) == "000.00.01.H22-260311-10000"
+    assert receive(office, when=at(2026, 3, 11, 14)).code == "000.00.01.H22-260311-10001"
+    assert first.code == "000.00.01.H22-260311-0001"
+
+
+def test_dossier_foreign_keys_are_checked_at_write_not_at_commit(office):
+    """Migration 0005: checked at commit they ran under the code counter's lock. A cloned tenant keeps it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("""SELECT c.relname, k.condeferrable, k.condeferred FROM pg_constraint k
+                          JOIN pg_class c ON c.oid = k.conrelid
+                          WHERE c.relnamespace = current_schema()::regnamespace AND k.contype = 'f'
+                            AND c.relname IN ('dossiers_dossier', 'dossiers_dossierevent')""")
+        rows = cursor.fetchall()
+    assert len(rows) >= 10 and {(deferrable, deferred) for _, deferrable, deferred in rows} == {(True, False)}
