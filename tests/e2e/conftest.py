@@ -6,6 +6,10 @@ import os
 import shutil
 
 import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tests.dossiers.conftest import build_office
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -28,3 +32,16 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def office(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+    """An office (units, staff, a procedure) committed in tenant alpha, for a server in another process."""
+    from control.tenancy.models import Tenant
+
+    with django_db_blocker.unblock():
+        tenant = Tenant.objects.get(slug="alpha")
+        with schema_context(tenant.schema_name):
+            yield build_office()
+        connection.set_schema_to_public()
+        connection.close()  # a committed-data test leaves no session open on the test database

@@ -4,48 +4,16 @@ the receipt PDF opens with its Vietnamese text."""
 
 from __future__ import annotations
 
-import base64
-import io
-
 import pytest
-from django.db import connection
-from django_tenants.utils import schema_context
-from pypdf import PdfReader
 
-from tests.dossiers.conftest import PDF_BYTES, build_office
-from tests.support import PASSWORD
+from tests.dossiers.conftest import PDF_BYTES
+from tests.e2e.pages import login, pdf_text, url
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def office(django_db_setup, django_db_blocker):
-    from control.tenancy.models import Tenant
-
-    with django_db_blocker.unblock():
-        tenant = Tenant.objects.get(slug="alpha")
-        with schema_context(tenant.schema_name):
-            yield build_office()
-        connection.set_schema_to_public()
-        connection.close()  # a committed-data test leaves no session open on the test database
-
-
-def _url(live_server_url: str, path: str) -> str:
-    return f"http://alpha.localhost:{live_server_url.rsplit(':', 1)[1]}{path}"
-
-
-def _login(browser, live_server_url, user):  # noqa: ANN001, ANN202
-    page = browser.new_context().new_page()
-    page.goto(_url(live_server_url, "/staff/login/"))
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/staff/")
-    return page
-
-
 def test_receive_process_approve_return_in_the_browser(browser, live_server_url, office, tmp_path):
-    receiver = _login(browser, live_server_url, office.receiver)
+    receiver = login(browser, live_server_url, office.receiver)
     receiver.get_by_role("link", name="+ Tiếp nhận hồ sơ").click()
     receiver.get_by_label("Thủ tục hành chính").select_option(str(office.procedure.pk))
     receiver.get_by_label("Họ tên người nộp / tên tổ chức").fill("Đỗ Thị Thanh Xuân")
@@ -63,27 +31,21 @@ def test_receive_process_approve_return_in_the_browser(browser, live_server_url,
     assert receiver.locator("#status").inner_text() == "Đang giải quyết"
     dossier_path = receiver.url.split(":", 2)[2].split("/", 1)[1]
     # The receipt (form 01) opens as a PDF with correct Vietnamese text (fetched by the page, with its cookies).
-    link = receiver.get_by_role("link", name="Mẫu 01 — Giấy tiếp nhận và hẹn trả").get_attribute("href")
-    content_type, b64 = receiver.evaluate(
-        """async (u) => { const r = await fetch(u); const b = new Uint8Array(await r.arrayBuffer());
-           let s = ''; for (const x of b) s += String.fromCharCode(x);
-           return [r.headers.get('content-type'), btoa(s)]; }""", link)
-    assert content_type == "application/pdf"
-    text = " ".join(PdfReader(io.BytesIO(base64.b64decode(b64))).pages[0].extract_text().split())
+    text = pdf_text(receiver, "Mẫu 01 — Giấy tiếp nhận và hẹn trả")
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text and "Đỗ Thị Thanh Xuân" in text and code in text
 
-    processor = _login(browser, live_server_url, office.processor)
+    processor = login(browser, live_server_url, office.processor)
     processor.get_by_role("link", name="Chờ thụ lý").first.click()
     processor.get_by_role("link", name=code).click()
     processor.get_by_role("button", name="Chuyển bước tiếp theo").click()
     assert "Phê duyệt (lãnh đạo)" in processor.locator("main").inner_text()
 
-    approver = _login(browser, live_server_url, office.approver)
-    approver.goto(_url(live_server_url, f"/{dossier_path}"))
+    approver = login(browser, live_server_url, office.approver)
+    approver.goto(url(live_server_url, f"/{dossier_path}"))
     approver.get_by_role("button", name="Phê duyệt").click()
     assert approver.locator("#status").inner_text() == "Đã phê duyệt, chờ phát hành kết quả"
 
-    returner = _login(browser, live_server_url, office.returner)
+    returner = login(browser, live_server_url, office.returner)
     returner.get_by_role("link", name="Chờ trả kết quả").first.click()
     returner.get_by_role("link", name=code).click()
     result = tmp_path / "ket-qua.pdf"
@@ -98,7 +60,7 @@ def test_receive_process_approve_return_in_the_browser(browser, live_server_url,
 
     # The public tracking page (the QR's target) shows the status, not the name.
     public = browser.new_page()
-    public.goto(_url(live_server_url, f"/tra-cuu/?ma={code}"))
+    public.goto(url(live_server_url, f"/tra-cuu/?ma={code}"))
     assert public.locator("#status").inner_text() == "Đã trả kết quả"
     assert "Đỗ Thị Thanh Xuân" not in public.content()
 
