@@ -7,11 +7,13 @@ from drf_spectacular.views import SpectacularAPIView
 from control.health import views as health
 from tenants.office import views as office
 from tenants.portal import views as portal
+from tenants.procedures import views as procedures
 
 urlpatterns = [
     path("", portal.home, name="home"),
     path("tra-cuu/", include("tenants.dossiers.urls_public")),  # public tracking (QR of the receipt)
     path("thanh-toan/", include("billing.fees.urls_public")),  # citizen payment pages, VNPay return + IPN
+    path("mau-don/<int:doc_id>/", procedures.document_form_download, name="document-form-download"),  # blank forms
     path(
         "staff/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, next_page="office-home"),

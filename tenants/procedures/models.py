@@ -94,6 +94,13 @@ class RequiredDocument(models.Model):
     copies = models.PositiveSmallIntegerField("bản sao", default=0)
     form_template_code = models.CharField("mã mẫu đơn", max_length=100, blank=True)
     form_template_name = models.CharField("tên mẫu đơn", max_length=500, blank=True)
+    # The blank form itself, uploaded by the tenant (the national data carries no files): staff and
+    # citizens download it. Stored under a random name; the original name is kept for the download.
+    # (db_default: provisioning copies documents with INSERT ... SELECT, which does not name these columns)
+    form_template_file = models.FileField("tệp mẫu đơn", upload_to="mau-don/", max_length=200, blank=True,
+                                          default="", db_default="")
+    form_template_filename = models.CharField("tên tệp mẫu đơn", max_length=200, blank=True, default="",
+                                              db_default="")
     optional = models.BooleanField("không bắt buộc", default=False)
     group = models.CharField("nhóm", max_length=500, blank=True)
     position = models.PositiveSmallIntegerField(default=0)

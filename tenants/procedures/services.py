@@ -74,6 +74,44 @@ def procedure_override(*, procedure: Procedure, processing_amount: str | Decimal
     return procedure
 
 
+def document_form_set(*, document: RequiredDocument, upload: object) -> RequiredDocument:
+    """Attach (or replace) the blank form of a required document; the file is checked by its content."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from tenants.procedures.form_files import form_file_check
+
+    checked = form_file_check(upload)
+    stored = default_storage.save(f"mau-don/{checked.storage_name}", ContentFile(checked.content))
+    try:
+        with transaction.atomic():
+            doc = RequiredDocument.objects.select_for_update().select_related("procedure").get(pk=document.pk)
+            old = doc.form_template_file.name
+            doc.form_template_file.name, doc.form_template_filename = stored, checked.original_name
+            doc.save(update_fields=["form_template_file", "form_template_filename"])
+            _mark(doc.procedure, "form_templates")
+            doc.procedure.save(update_fields=["locally_changed", "updated_at"])
+    except Exception:
+        default_storage.delete(stored)
+        raise
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    return doc
+
+
+@transaction.atomic
+def document_form_clear(*, document: RequiredDocument) -> RequiredDocument:
+    from django.core.files.storage import default_storage
+
+    doc = RequiredDocument.objects.select_for_update().get(pk=document.pk)
+    old = doc.form_template_file.name
+    doc.form_template_file.name, doc.form_template_filename = "", ""
+    doc.save(update_fields=["form_template_file", "form_template_filename"])
+    if old:
+        transaction.on_commit(lambda: default_storage.delete(old))
+    return doc
+
+
 @transaction.atomic
 def procedure_update_accept(*, procedure: Procedure) -> Procedure:
     """Take the current master version, keeping the tenant's local overrides and settings."""
@@ -103,16 +141,35 @@ def procedure_update_accept(*, procedure: Procedure) -> Procedure:
         procedure.fees.all().delete()
         Fee.objects.bulk_create(Fee(procedure=procedure, name=f.name, kind=f.kind, amount_vnd=f.amount_vnd,
                                     legal_text=f.legal_text, position=i) for i, f in enumerate(rec.fees))
-    procedure.documents.all().delete()
-    RequiredDocument.objects.bulk_create(
-        RequiredDocument(procedure=procedure, name=d.name, originals=d.originals, copies=d.copies,
-                         form_template_code=d.form_template_code or "", form_template_name=d.form_template_name or "",
-                         optional=d.optional, group=d.group, position=i)
-        for i, d in enumerate(rec.documents)
-    )
+    _documents_update(procedure, rec.documents)
     procedure.master_version, procedure.master_hash, procedure.declined_master_hash = version, digest, ""
     procedure.save()
     return procedure
+
+
+def _documents_update(procedure: Procedure, documents: list) -> None:
+    """Update the required documents in place, matched by name: a document that stays keeps its id (dossiers
+    in flight list the documents they received by id, and their files point at it) and its uploaded form."""
+    by_name: dict[str, list[RequiredDocument]] = {}
+    for doc in procedure.documents.order_by("position", "pk"):
+        by_name.setdefault(doc.name, []).append(doc)
+    fields = ["originals", "copies", "form_template_code", "form_template_name", "optional", "group", "position"]
+    kept, new = [], []
+    for i, d in enumerate(documents):
+        values = {"originals": d.originals, "copies": d.copies, "form_template_code": d.form_template_code or "",
+                  "form_template_name": d.form_template_name or "", "optional": d.optional, "group": d.group,
+                  "position": i}
+        same = by_name.get(d.name)
+        if same:
+            doc = same.pop(0)
+            for k, v in values.items():
+                setattr(doc, k, v)
+            kept.append(doc)
+        else:
+            new.append(RequiredDocument(procedure=procedure, name=d.name, **values))
+    RequiredDocument.objects.bulk_update(kept, fields)
+    RequiredDocument.objects.filter(pk__in=[doc.pk for docs in by_name.values() for doc in docs]).delete()
+    RequiredDocument.objects.bulk_create(new)
 
 
 @transaction.atomic

@@ -10,4 +10,5 @@ urlpatterns = [
     path("cap-nhat/", views.updates, name="procedure-updates"),
     path("cap-nhat/<str:code>/", views.update_decide, name="procedure-update-decide"),
     path("<str:code>/", views.procedure_detail, name="procedure-detail"),
+    path("<str:code>/mau-don/<int:doc_id>/", views.document_form, name="procedure-document-form"),
 ]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tenants.organization.models import Unit
 from tenants.organization.views import admin_required
 from tenants.procedures import selectors, services
-from tenants.procedures.models import Field, Procedure
+from tenants.procedures.models import Field, Procedure, RequiredDocument
 
 
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
@@ -84,6 +86,44 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         "units_choices": Procedure.ProcessingUnit.choices,
         "update": next(iter(selectors.updates_available(code=procedure.code)), None),
     })
+
+
+@admin_required
+@require_POST
+def document_form(request: HttpRequest, code: str, doc_id: int) -> HttpResponse:
+    """Upload (or remove, with ``xoa``) the blank form of one required document."""
+    procedure = get_object_or_404(Procedure, code=code)
+    document = get_object_or_404(RequiredDocument, pk=doc_id, procedure=procedure)
+    try:
+        if request.POST.get("xoa"):
+            services.document_form_clear(document=document)
+            messages.success(request, f"Đã gỡ mẫu đơn của “{document.name[:80]}”.")
+        elif "form_file" not in request.FILES:
+            raise ValidationError("Hãy chọn tệp mẫu đơn để tải lên.")
+        else:
+            services.document_form_set(document=document, upload=request.FILES["form_file"])
+            messages.success(request, f"Đã tải lên mẫu đơn của “{document.name[:80]}”.")
+    except ValidationError as exc:
+        _flash(request, exc)
+    return redirect("procedure-detail", code=procedure.code)
+
+
+def document_form_download(request: HttpRequest, doc_id: int) -> FileResponse:
+    """The blank form of a required document: public (citizens fill it in), of this tenant only (its own
+    schema and its own storage)."""
+    document = get_object_or_404(RequiredDocument.objects.exclude(form_template_file=""), pk=doc_id)
+    try:
+        handle = document.form_template_file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("Không tìm thấy tệp mẫu đơn.") from exc
+    extension = document.form_template_file.name.rsplit(".", 1)[-1]
+    filename = document.form_template_filename or f"mau-don-{doc_id}.{extension}"
+    if not filename.lower().endswith(f".{extension}"):
+        filename = f"{filename}.{extension}"
+    response = FileResponse(handle, as_attachment=True, filename=filename,
+                            content_type=mimetypes.guess_type(f"x.{extension}")[0] or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @admin_required
