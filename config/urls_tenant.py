@@ -22,6 +22,7 @@ urlpatterns = [
     path("staff/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("staff/", office.home, name="office-home"),
     path("staff/files/<path:path>", office.media, name="office-media"),
+    path("staff/nhat-ky-cau-hinh/", office.config_log, name="office-config-log"),
     path("staff/setup/", include("onboarding.urls_tenant")),
     path("staff/procedures/", include("tenants.procedures.urls")),
     path("staff/dossiers/", include("tenants.dossiers.urls")),

@@ -16,6 +16,10 @@ from django.utils import timezone
 from tenants.calendar.models import CalendarException, CalendarSettings
 from tenants.calendar.vn_holidays import CalendarDataMissing, official_makeup_days, package_years, public_holidays
 from tenants.calendar.workingtime import TZ
+from tenants.office.audit import record
+from tenants.office.models import ConfigChange
+
+CAL = ConfigChange.Area.CALENDAR
 
 WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -85,6 +89,8 @@ def calendar_settings_update(*, sessions: list[tuple[str | dt.time, str | dt.tim
     cfg.weekend = days
     cfg.confirmed_from_year, cfg.confirmed_to_year = first, last
     cfg.save()
+    record(CAL, "Sửa giờ làm việc, ngày nghỉ hằng tuần, các năm đã xác nhận lịch", sessions=clean_sessions,
+           weekend=days, confirmed=[first, last])
     return cfg
 
 
@@ -127,7 +133,10 @@ def calendar_exception_add(*, date: dt.date, kind: str, reason: str) -> Calendar
                                            "ngày làm bù phải là ngày nghỉ hằng tuần."})
     try:
         with transaction.atomic():
-            return CalendarException.objects.create(date=date, kind=kind, reason=reason[:255])
+            made = CalendarException.objects.create(date=date, kind=kind, reason=reason[:255])
+            record(CAL, f"Thêm {made.get_kind_display().lower()} {_vi(date)}: {made.reason}", date=date.isoformat(),
+                   kind=kind)
+            return made
     except IntegrityError as exc:  # the same day added meanwhile
         raise ValidationError({"date": f"{_vi(date)} đã có trong lịch."}) from exc
 
@@ -136,4 +145,6 @@ def calendar_exception_add(*, date: dt.date, kind: str, reason: str) -> Calendar
 def calendar_exception_remove(*, exception: CalendarException) -> None:
     if exception.date.year < _today().year:
         raise ValidationError(f"Không sửa được lịch của năm đã qua ({exception.date.year}).")
+    record(CAL, f"Bỏ {exception.get_kind_display().lower()} {_vi(exception.date)}",
+           date=exception.date.isoformat(), kind=exception.kind)
     exception.delete()

@@ -14,6 +14,8 @@ from tenants.dossiers import cache
 from tenants.dossiers.errors import InvalidInput, NotAllowed
 from tenants.dossiers.models import CodeSettings, OfficeSettings
 from tenants.dossiers.numbering import pattern_check
+from tenants.office.audit import record
+from tenants.office.models import ConfigChange
 from tenants.organization.models import Unit
 from tenants.organization.permissions import is_configurator
 
@@ -59,6 +61,9 @@ def code_settings_save(*, actor: User, unit: Unit | None, pattern: str, reset: s
     row = row or CodeSettings(unit=unit)
     row.pattern, row.reset, row.scope, row.result_pattern = pattern, reset, scope, result_pattern
     row.save()
+    record(ConfigChange.Area.CODES, f"Mẫu mã hồ sơ {'của “' + unit.name + '”' if unit else 'mặc định'}: {pattern} "
+           f"({row.get_reset_display()}, {row.get_scope_display()}); mã kết quả {result_pattern}", actor=actor,
+           unit=unit.pk if unit else None)
     transaction.on_commit(cache.clear)
     return row
 
@@ -67,7 +72,8 @@ def code_settings_save(*, actor: User, unit: Unit | None, pattern: str, reset: s
 def code_settings_delete(*, actor: User, unit: Unit) -> None:
     """A unit goes back to the tenant's default pattern."""
     _require(actor)
-    CodeSettings.objects.filter(unit=unit).delete()
+    if CodeSettings.objects.filter(unit=unit).delete()[0]:
+        record(ConfigChange.Area.CODES, f"“{unit.name}” dùng lại mẫu mã hồ sơ mặc định", actor=actor, unit=unit.pk)
     transaction.on_commit(cache.clear)
 
 
@@ -91,4 +97,6 @@ def office_settings_save(*, actor: User, near_due_amount: Decimal | str, near_du
     row = OfficeSettings.objects.select_for_update().order_by("pk").first() or OfficeSettings()
     row.near_due_working_days, row.near_due_unit = amount, near_due_unit
     row.save()
+    record(ConfigChange.Area.THRESHOLDS, f"Ngưỡng sắp đến hạn: {amount.normalize()} {row.get_near_due_unit_display()}",
+           actor=actor)
     return row

@@ -12,6 +12,8 @@ from tenants.calendar.workingtime import Duration
 from tenants.dossiers.errors import InvalidInput
 from tenants.dossiers.models import ProcessStep, ProcessVersion
 from tenants.dossiers.states import DEFAULT_STEP_ACTIONS, TRANSITIONS
+from tenants.office.audit import record
+from tenants.office.models import ConfigChange
 from tenants.organization.models import StaffRole, Unit
 from tenants.procedures.models import Procedure
 
@@ -119,6 +121,8 @@ def process_version_create(*, procedure: Procedure, steps: list[dict], actor: Us
     version = ProcessVersion.objects.create(procedure=procedure, number=(last.number + 1) if last else 1,
                                             is_current=True, note=note, created_by=actor)
     ProcessStep.objects.bulk_create([ProcessStep(version=version, **s) for s in cleaned])
+    record(ConfigChange.Area.PROCESS, f"Quy trình nội bộ của thủ tục {procedure.code}: phiên bản {version.number}, "
+           f"{len(cleaned)} bước", actor=actor, procedure=procedure.code, version=version.number)
     # Touch the procedure: cached reception settings are keyed by its updated_at.
     procedure.updated_at = timezone.now()
     Procedure.objects.filter(pk=procedure.pk).update(updated_at=procedure.updated_at)

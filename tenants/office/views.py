@@ -40,6 +40,26 @@ def home(request: HttpRequest) -> HttpResponse:
     })
 
 
+@staff_required
+def config_log(request: HttpRequest) -> HttpResponse:
+    """The tenant's configuration changes, newest first (administrators), filtered by area."""
+    from django.core.exceptions import PermissionDenied
+    from django.core.paginator import Paginator
+
+    from tenants.office.models import ConfigChange
+    from tenants.organization.permissions import is_configurator
+
+    if not is_configurator(request.user):
+        raise PermissionDenied("Chỉ quản trị của đơn vị mới xem được nhật ký cấu hình.")
+    area = request.GET.get("nd", "")
+    rows = ConfigChange.objects.all()
+    if area in ConfigChange.Area.values:
+        rows = rows.filter(area=area)
+    page = Paginator(rows, 50).get_page(request.GET.get("trang"))
+    return render(request, "office/config_log.html", {"page": page, "area": area,
+                                                      "areas": ConfigChange.Area.choices})
+
+
 def _may_open_dossier_file(user: User, path: str) -> bool:
     """A dossier's files only for staff who may open that dossier."""
     from tenants.dossiers.models import DossierFile

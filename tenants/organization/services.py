@@ -10,8 +10,12 @@ from django.db import IntegrityError, transaction
 
 from control.accounts.models import User
 from control.catalogue.importer import fold
+from tenants.office.audit import record
+from tenants.office.models import ConfigChange
 from tenants.organization.importer import UnitRow, read_units_file
 from tenants.organization.models import StaffRole, Unit
+
+ORG = ConfigChange.Area.ORGANIZATION
 
 
 @transaction.atomic
@@ -26,8 +30,10 @@ def unit_create(*, name: str, kind: str, parent: Unit | None = None, division_co
         raise ValidationError({"name": f"Đơn vị “{name}” đã có."})
     try:
         with transaction.atomic():
-            return Unit.objects.create(name=name, kind=kind, parent=parent, division_code=division_code.strip(),
+            unit = Unit.objects.create(name=name, kind=kind, parent=parent, division_code=division_code.strip(),
                                        agency_code=agency_code.strip())
+            record(ORG, f"Thêm đơn vị “{unit.name}”", unit=unit.pk)
+            return unit
     except IntegrityError as exc:
         raise ValidationError({"division_code": "Mã đơn vị hành chính này đã được dùng cho đơn vị khác."}) from exc
 
@@ -36,6 +42,7 @@ def unit_create(*, name: str, kind: str, parent: Unit | None = None, division_co
 def unit_set_active(*, unit: Unit, active: bool) -> Unit:
     unit.is_active = active
     unit.save(update_fields=["is_active"])
+    record(ORG, f"{'Mở lại' if active else 'Ngừng hoạt động'} đơn vị “{unit.name}”", unit=unit.pk)
     return unit
 
 
@@ -54,6 +61,7 @@ def staff_create(*, username: str, full_name: str, email: str, password: str,
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save()
+    record(ORG, f"Tạo tài khoản cán bộ “{user.username}” ({user.full_name})", user=user.pk)
     for unit, role in roles:
         staff_role_add(user=user, unit=unit, role=role)
     return user
@@ -65,12 +73,17 @@ def staff_role_add(*, user: User, unit: Unit, role: str) -> StaffRole:
         raise ValidationError({"role": "Vai trò không hợp lệ."})
     if user.kind != User.Kind.STAFF:
         raise ValidationError("Chỉ gán vai trò cho tài khoản cán bộ.")
-    obj, _ = StaffRole.objects.get_or_create(user=user, unit=unit, role=role)
+    obj, created = StaffRole.objects.get_or_create(user=user, unit=unit, role=role)
+    if created:
+        record(ORG, f"Giao vai trò “{obj.get_role_display()}” tại “{unit.name}” cho “{user.username}”",
+               user=user.pk, unit=unit.pk, role=role)
     return obj
 
 
 @transaction.atomic
 def staff_role_remove(*, role: StaffRole) -> None:
+    record(ORG, f"Thu hồi vai trò “{role.get_role_display()}” tại “{role.unit.name}” của “{role.user.username}”",
+           user=role.user_id, unit=role.unit_id, role=role.role)
     role.delete()
 
 
@@ -139,4 +152,6 @@ def units_import(*, data: bytes, filename: str) -> UnitImportResult:
             made[fold(row.name)] = Unit.objects.create(
                 name=row.name, kind=row.kind, parent=parent_unit, agency_code=row.agency_code,
                 division_code=row.division_code)
+    if made:
+        record(ORG, f"Nhập {len(made)} đơn vị từ tệp “{filename[:100]}”", units=len(made))
     return UnitImportResult(len(made), [], parsed.encoding)

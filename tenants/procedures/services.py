@@ -7,8 +7,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from tenants.office.audit import record
+from tenants.office.models import ConfigChange
 from tenants.organization.models import Unit
 from tenants.procedures.models import Fee, Field, Procedure, RequiredDocument
+
+PROC = ConfigChange.Area.PROCEDURE
 
 
 @transaction.atomic
@@ -18,6 +22,10 @@ def procedures_enable(*, codes: list[str], unit: Unit | None, enabled: bool = Tr
     if enabled and unit is None:
         raise ValidationError("Hãy chọn đơn vị giải quyết cho các thủ tục được áp dụng.")
     Procedure.objects.filter(pk__in=[p.pk for p in procedures]).update(enabled=enabled)
+    if procedures:
+        record(PROC, f"{'Áp dụng' if enabled else 'Ngừng áp dụng'} {len(procedures)} thủ tục"
+               + (f", đơn vị giải quyết “{unit.name}”" if enabled and unit else ""),
+               codes=sorted(p.code for p in procedures)[:200])
     if enabled:
         through = Procedure.handling_units.through
         through.objects.bulk_create([through(procedure_id=p.pk, unit_id=unit.pk) for p in procedures],
@@ -32,6 +40,8 @@ def procedure_configure(*, procedure: Procedure, enabled: bool, handling_units: 
     procedure.enabled = enabled
     procedure.save(update_fields=["enabled", "updated_at"])
     procedure.handling_units.set(handling_units)
+    record(PROC, f"Thủ tục {procedure.code}: {'áp dụng' if enabled else 'không áp dụng'}, đơn vị giải quyết: "
+           + (", ".join(u.name for u in handling_units) or "—"), procedure=procedure.code)
     return procedure
 
 
@@ -56,6 +66,8 @@ def procedure_override(*, procedure: Procedure, processing_amount: str | Decimal
         if unit not in Procedure.ProcessingUnit.values:
             raise ValidationError({"processing_unit": "Đơn vị thời hạn không hợp lệ."})
         if amount != procedure.processing_amount or unit != procedure.processing_unit:
+            record(PROC, f"Thủ tục {procedure.code}: thời hạn giải quyết {procedure.processing_amount.normalize()} "
+                   f"→ {amount.normalize()} ({unit})", procedure=procedure.code)
             procedure.processing_amount, procedure.processing_unit = amount, unit
             _mark(procedure, "processing_amount")
     if fee_amounts:
@@ -67,6 +79,8 @@ def procedure_override(*, procedure: Procedure, processing_amount: str | Decimal
             if value is not None and value < 0:
                 raise ValidationError({"fees": f"Phí, lệ phí không được âm: {value:,} đồng".replace(",", ".")})
             if fee.amount_vnd != value:
+                record(PROC, f"Thủ tục {procedure.code}: “{fee.name[:100]}” {fee.amount_vnd} → {value} đồng",
+                       procedure=procedure.code)
                 fee.amount_vnd = value
                 fee.save(update_fields=["amount_vnd"])
                 _mark(procedure, "fees")
@@ -90,6 +104,8 @@ def document_form_set(*, document: RequiredDocument, upload: object) -> Required
             doc.form_template_file.name, doc.form_template_filename = stored, checked.original_name
             doc.save(update_fields=["form_template_file", "form_template_filename"])
             _mark(doc.procedure, "form_templates")
+            record(PROC, f"Thủ tục {doc.procedure.code}: tải lên mẫu đơn “{checked.original_name}” cho "
+                   f"“{doc.name[:100]}”", procedure=doc.procedure.code, document=doc.pk, sha256=checked.sha256)
             doc.procedure.save(update_fields=["locally_changed", "updated_at"])
     except Exception:
         default_storage.delete(stored)
@@ -103,8 +119,11 @@ def document_form_set(*, document: RequiredDocument, upload: object) -> Required
 def document_form_clear(*, document: RequiredDocument) -> RequiredDocument:
     from django.core.files.storage import default_storage
 
-    doc = RequiredDocument.objects.select_for_update().get(pk=document.pk)
+    doc = RequiredDocument.objects.select_for_update().select_related("procedure").get(pk=document.pk)
     old = doc.form_template_file.name
+    if old:
+        record(PROC, f"Thủ tục {doc.procedure.code}: gỡ mẫu đơn “{doc.form_template_filename}” của "
+               f"“{doc.name[:100]}”", procedure=doc.procedure.code, document=doc.pk)
     doc.form_template_file.name, doc.form_template_filename = "", ""
     doc.save(update_fields=["form_template_file", "form_template_filename"])
     if old:
@@ -144,6 +163,8 @@ def procedure_update_accept(*, procedure: Procedure) -> Procedure:
     _documents_update(procedure, rec.documents)
     procedure.master_version, procedure.master_hash, procedure.declined_master_hash = version, digest, ""
     procedure.save()
+    record(PROC, f"Thủ tục {procedure.code}: nhận bản cập nhật phiên bản {version} của danh mục gốc",
+           procedure=procedure.code, version=version)
     return procedure
 
 
@@ -181,4 +202,6 @@ def procedure_update_decline(*, procedure: Procedure) -> Procedure:
         raise ValidationError("Thủ tục không còn trong danh mục gốc.")
     procedure.declined_master_hash = current.content_hash
     procedure.save(update_fields=["declined_master_hash", "updated_at"])
+    record(PROC, f"Thủ tục {procedure.code}: giữ nguyên, không nhận bản cập nhật phiên bản {current.version}",
+           procedure=procedure.code)
     return procedure
