@@ -138,7 +138,9 @@ def dossier_receive(
                 procedure=procedure, process_version=version, receiving_unit=receiving_unit, handling_unit=handling,
                 channel=channel, applicant_kind=person.kind, applicant_name=person.name,
                 applicant_name_norm=normalise_name(person.name), id_number=person.id_number, address=person.address,
-                phone=person.phone, email=person.email, documents_checked=ticked, submitted_at=now,
+                phone=person.phone, email=person.email, documents_checked=ticked,
+                documents_received=[{"id": i, "name": n, "received": i in ticked} for i, n in config.documents],
+                submitted_at=now,
                 received_at=now, received_by=actor, due_at=due, original_due_at=due, fee_total_vnd=fee_total,
             )
             ctx = Ctx(actor=actor, now=now, cal=cal)
@@ -170,6 +172,7 @@ class _ReceptionConfig:
     steps: list[ProcessStep]
     handling_units: list[Unit]
     document_ids: frozenset[int]
+    documents: tuple[tuple[int, str], ...]
     fee_total: int
     unit_names: dict[int, str]
 
@@ -181,9 +184,10 @@ def _reception_config(procedure: Procedure) -> _ReceptionConfig:
     def load() -> _ReceptionConfig:
         version = process_current(procedure=procedure)
         units = list(procedure.handling_units.all())
+        documents = tuple(procedure.documents.order_by("position", "pk").values_list("id", "name"))
         return _ReceptionConfig(
             version=version, steps=steps_of(version), handling_units=units,
-            document_ids=frozenset(procedure.documents.values_list("id", flat=True)),
+            document_ids=frozenset(i for i, _ in documents), documents=documents,
             fee_total=_fee_total(procedure), unit_names={u.pk: u.name for u in units},
         )
 
@@ -245,6 +249,9 @@ def dossier_receive_online(*, dossier_id: int, actor: User, expected_version: in
         d.received_at, d.received_by = ctx.now, actor
         d.due_at = d.original_due_at = deadlines.due_date(ctx.now, procedure_duration(d.procedure), ctx.cal)
         d.fee_total_vnd = _fee_total(d.procedure)
+        checked = set(d.documents_checked or [])
+        d.documents_received = [{"id": doc.pk, "name": doc.name, "received": doc.pk in checked}
+                                for doc in d.procedure.documents.all()]
         ctx.after_commit.append(lambda: notices.dossier_received(d.pk))
         status = enter_step(d, next_step(d) or d.current_step, ctx)
         if d.fee_total_vnd and _payment_request(d, d.fee_total_vnd):

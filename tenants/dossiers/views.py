@@ -122,7 +122,7 @@ def _detail(request: HttpRequest, d: Dossier, *, error: str = "", status: int = 
     return render(request, "dossiers/detail.html", {
         "d": d, "events": events, "actions": _allowed_actions(request, d), "files": list(d.files.all()),
         "forms_ready": forms_ready, "Action": Action, "return_methods": Dossier.ReturnMethod.choices,
-        "documents": list(d.procedure.documents.all()), "checked": set(d.documents_checked or []),
+        "documents": d.received_documents(),
         "error": error,
     }, status=status)
 

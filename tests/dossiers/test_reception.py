@@ -159,3 +159,23 @@ def test_dossier_foreign_keys_are_checked_at_write_not_at_commit(office):
                             AND c.relname IN ('dossiers_dossier', 'dossiers_dossierevent')""")
         rows = cursor.fetchall()
     assert len(rows) >= 10 and {(deferrable, deferred) for _, deferrable, deferred in rows} == {(True, False)}
+
+
+def test_the_receipt_keeps_the_documents_as_received_after_a_catalogue_update(office):
+    import io
+
+    from pypdf import PdfReader
+
+    from control.catalogue.records import RequiredDocument as Record
+    from tenants.dossiers.pdf import dossier_form_pdf
+    from tenants.procedures.services import _documents_update
+
+    first, second = office.docs
+    d = receive(office, documents_checked=[first.pk])
+    assert d.documents_received == [{"id": first.pk, "name": first.name, "received": True},
+                                    {"id": second.pk, "name": second.name, "received": False}]
+    _documents_update(office.procedure, [Record("Tờ khai theo mẫu mới (2027)")])  # both replaced
+    d = Dossier.objects.get(pk=d.pk)
+    text = " ".join(PdfReader(io.BytesIO(dossier_form_pdf(d, "01"))).pages[0].extract_text().split())
+    assert first.name in text and second.name in text and "mẫu mới (2027)" not in text
+    assert [doc["name"] for doc in d.received_documents() if doc["received"]] == [first.name]

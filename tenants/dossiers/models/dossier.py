@@ -58,6 +58,10 @@ class Dossier(models.Model):
     phone = models.CharField("số điện thoại", max_length=15, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
     documents_checked = models.JSONField("giấy tờ đã nhận", default=list, blank=True)
+    # The procedure's required documents as they were at reception, each ticked or not: the receipt
+    # (form 01) shows them as received even after a catalogue update renamed or removed some.
+    # [{"id": 12, "name": "Tờ khai ...", "received": true}, ...]; NULL for dossiers received before it.
+    documents_received = models.JSONField("thành phần hồ sơ khi tiếp nhận", null=True, blank=True)
     citizen = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="dossiers")
 
@@ -106,6 +110,13 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.code or f"Hồ sơ #{self.pk}"
+
+    def received_documents(self) -> list[dict]:
+        """The required documents at reception, ticked or not (older dossiers: the procedure's current list)."""
+        if self.documents_received is not None:
+            return self.documents_received
+        checked = set(self.documents_checked or [])
+        return [{"id": d.pk, "name": d.name, "received": d.pk in checked} for d in self.procedure.documents.all()]
 
     @property
     def clock_stopped(self) -> bool:
