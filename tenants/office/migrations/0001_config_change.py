@@ -30,16 +30,17 @@ class Migration(migrations.Migration):
                 'ordering': ['-at', '-id'],
             },
         ),
+        # Append-only: one function for any table whose rows are never changed (its name in the message).
         migrations.RunSQL(
             """
-            CREATE OR REPLACE FUNCTION public.office_config_change_append_only() RETURNS trigger AS $$
+            CREATE OR REPLACE FUNCTION public.append_only() RETURNS trigger AS $$
             BEGIN
-                RAISE EXCEPTION 'Nhật ký cấu hình chỉ được ghi thêm (append-only)';
+                RAISE EXCEPTION '% chỉ được ghi thêm (append-only)', TG_TABLE_NAME;
             END;
             $$ LANGUAGE plpgsql;
-            CREATE TRIGGER office_config_change_append_only BEFORE UPDATE OR DELETE ON office_configchange
-                FOR EACH ROW EXECUTE FUNCTION public.office_config_change_append_only();
+            CREATE TRIGGER office_configchange_append_only BEFORE UPDATE OR DELETE ON office_configchange
+                FOR EACH ROW EXECUTE FUNCTION public.append_only();
             """,
-            "DROP TRIGGER IF EXISTS office_config_change_append_only ON office_configchange;",
+            "DROP TRIGGER IF EXISTS office_configchange_append_only ON office_configchange;",
         ),
     ]
