@@ -73,6 +73,26 @@ def _upload(name: str) -> io.BytesIO:
     return f
 
 
+def _blank_forms(tenant: Tenant, procedures: list[Procedure]) -> int:
+    """A blank form (a clearly marked sample) on the first required document of each demo procedure, so the
+    reception page and /mau-don/ have something to show; uploaded through the service like an administrator."""
+    from config.pdf import render_pdf
+    from tenants.procedures.services import document_form_set
+
+    made = 0
+    for proc in procedures:
+        doc = proc.documents.order_by("position", "pk").first()
+        if doc is None or doc.form_template_file:
+            continue
+        content = render_pdf("dossiers/pdf/blank_form.html", {
+            "title": doc.name[:200].upper(), "tenant_name": tenant.name, "procedure_name": proc.name})
+        upload = io.BytesIO(content)
+        upload.name = f"Mẫu đơn - {proc.code}.pdf"
+        document_form_set(document=doc, upload=upload)
+        made += 1
+    return made
+
+
 def _dossiers(staff: dict[str, User], desk: Unit, procedures: list[Procedure]) -> int:
     from tenants.dossiers import services as s
     from tenants.dossiers.models import Dossier
@@ -153,5 +173,7 @@ def run(*, stdout: object, password: str, slugs: list[str] | None = None) -> Non
                 staff[username] = user
             made = _dossiers(staff, desk, procedures)
             fee_code = _fee_dossier(staff, desk, dept)
-        stdout.write(f"  + {tenant.name}: cán bộ tiepnhan/thuly/lanhdao/trakq, {made} hồ sơ mẫu mới")
+            forms = _blank_forms(tenant, procedures)
+        stdout.write(f"  + {tenant.name}: cán bộ tiepnhan/thuly/lanhdao/trakq, {made} hồ sơ mẫu mới, "
+                     f"{forms} mẫu đơn mẫu")
         stdout.write(f"    hồ sơ chờ nộp phí trực tuyến: /tra-cuu/?ma={fee_code}")
