@@ -12,24 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class AppendOnly(models.Model):
-    """Rows are written once: no update, no delete (audit and ledger tables)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if self.pk is not None and not kwargs.get("force_insert"):
-            raise AppendOnlyError(f"{type(self).__name__} chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        raise AppendOnlyError(f"{type(self).__name__} chỉ được ghi thêm, không được xoá.")
+from config.append_only import AppendOnly, AppendOnlyError
 
 
 class Provider(models.TextChoices):

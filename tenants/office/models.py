@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from config.append_only import AppendOnly
 
-class ConfigChange(models.Model):
+
+class ConfigChange(AppendOnly):
     """One configuration change (organisation, roles, calendar, procedures, processes, codes, thresholds).
 
     Append-only: no update or delete path, and a database trigger refuses them (migration 0001)."""
@@ -33,11 +35,3 @@ class ConfigChange(models.Model):
 
     def __str__(self) -> str:
         return self.summary
-
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if self.pk is not None:
-            raise RuntimeError("Nhật ký cấu hình chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        raise RuntimeError("Nhật ký cấu hình không được xóa.")

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.db import DatabaseError, transaction
 
+from config.append_only import AppendOnlyError
 from tenants.dossiers import services as s
 from tenants.dossiers.errors import DossierChanged, DossierError, InvalidInput
 from tenants.dossiers.models import DossierEvent, DossierFile
-from tenants.dossiers.models.dossier import AppendOnlyError
 from tenants.dossiers.states import Status
 from tests.dossiers.conftest import at, pdf_upload, receive
 

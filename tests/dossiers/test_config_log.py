@@ -10,6 +10,7 @@ from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from config.append_only import AppendOnlyError
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +80,9 @@ def test_the_log_is_append_only(office, client_a):
 
     unit_set_active(unit=office.other, active=False)
     change = _changes()[-1]
-    with pytest.raises(RuntimeError):
+    with pytest.raises(AppendOnlyError, match="Nhật ký cấu hình chỉ được ghi thêm"):
         change.save()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(AppendOnlyError):
         change.delete()
     for sql in (f"UPDATE office_configchange SET summary = 'sửa' WHERE id = {change.pk}",
                 f"DELETE FROM office_configchange WHERE id = {change.pk}"):

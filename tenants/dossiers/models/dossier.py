@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
+from config.append_only import AppendOnly
 from tenants.dossiers.states import ACTIVE, Action, Status
 
 
@@ -178,11 +179,7 @@ class DossierFile(models.Model):
         indexes = [models.Index(fields=["file"], name="dossierfile_path")]
 
 
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class DossierEvent(models.Model):
+class DossierEvent(AppendOnly):
     """Audit trail: one row per action. Append-only (no update/delete path; a DB trigger refuses them)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events", db_index=False)
@@ -207,14 +204,6 @@ class DossierEvent(models.Model):
         verbose_name = "nhật ký xử lý"
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["dossier", "at"], name="dossierevent_dossier")]
-
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        if self.pk is not None:
-            raise AppendOnlyError("Nhật ký xử lý hồ sơ chỉ được ghi thêm, không được sửa.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
-        raise AppendOnlyError("Nhật ký xử lý hồ sơ không được xóa.")
 
     @property
     def on_time(self) -> bool | None:
