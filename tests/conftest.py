@@ -20,9 +20,17 @@ TENANTS = {"alpha": "Tỉnh Alpha", "beta": "Tỉnh Beta"}
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+    from django.test.utils import setup_databases, teardown_databases
+
     from control.tenancy import services
     from control.tenancy.models import Tenant
 
+    own = None
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        # Only tests against committed servers were chosen (e2e, no django_db marker): pytest-django
+        # set up no test database for them, and they must not write to the developer's one.
+        with django_db_blocker.unblock():
+            own = setup_databases(verbosity=0, interactive=False, aliases={"default"})
     with django_db_blocker.unblock():
         services.template_schema_ensure()
         for slug, name in TENANTS.items():
@@ -40,6 +48,9 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+    if own is not None:
+        with django_db_blocker.unblock():
+            teardown_databases(own, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

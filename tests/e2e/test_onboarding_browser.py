@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import PASSWORD, ROOT, celery_worker
+from tests.support import PASSWORD, ROOT
 
 SLUG = "phutho"
 EMAIL = "vanphong@phutho-e2e.gov.vn"
@@ -32,13 +32,6 @@ def clean(django_db_blocker):
         wipe(SLUG)
 
 
-@pytest.fixture(scope="module")
-def default_queue_worker(django_db_setup):
-    """gunicorn enqueues on Celery's default queue: a worker of this test listens there."""
-    with celery_worker("celery"):
-        yield
-
-
 def _admin_link(port: str, since: float) -> str:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -54,7 +47,9 @@ def _admin_link(port: str, since: float) -> str:
     raise AssertionError("no e-mail with the admin link")
 
 
-def test_sign_up_approve_provision_setup_and_go_live(browser, live_server_url, default_queue_worker, clean):
+def test_sign_up_approve_provision_setup_and_go_live(browser, live_server_url, celery_queue, clean):
+    # celery_queue: the worker on the queue the live server enqueues on (this session's). Without
+    # it the provisioning waits for a worker another test of this session may or may not have started.
     port = live_server_url.rsplit(":", 1)[1]
     platform = f"http://localhost:{port}"
     started = time.time() - 1
