@@ -148,26 +148,27 @@ def _past_issued(code: str, settings: CodeSettings, unit: Unit, procedure: Proce
     raise InvalidInput({"pattern": "Không cấp được mã hồ sơ mới: mẫu mã đang trùng với các mã đã cấp."})
 
 
-def dossier_code_assign(*, dossier_id: int, unit: Unit, procedure: Procedure, at: dt.datetime) -> str:
-    """Take the next code of the counter and write it on the dossier in one round trip, through the
-    function ``public.dossiers_code_take`` (migration 0005): the counter row stays locked until commit and
-    every reception of that counter queues on it, so the less happens under the lock, the more receptions
-    per second. The same code as ``dossier_code_next`` would give, skipping issued codes the same way."""
-    from tenants.dossiers.models import Dossier
+NO_FREE_CODE = "P0002"  # the SQLSTATE dossiers_code_next raises when the pattern keeps hitting issued codes
 
+
+def dossier_code_sql(*, unit: Unit, procedure: Procedure, at: dt.datetime) -> tuple[str, list]:
+    """The SQL expression that takes a reception's code when its statement runs, with its parameters.
+
+    ``public.dossiers_code_next`` (migration 0007) takes the next number of the counter and renders the
+    code: the same code as ``dossier_code_next`` would give, skipping issued codes the same way. The
+    counter row stays locked until commit and every reception of that counter queues on it, so the
+    reception evaluates this in the statement that writes the dossier, as late as it can.
+    For a pattern with several counters (allowed, never seen) the code is taken here, the general way,
+    and the expression is that value."""
     settings = code_settings_for(unit)
     seqs = [m for m in TOKEN_RE.finditer(settings.pattern) if m.group(1).startswith("seq")]
     local = at.astimezone(TZ)
-    if len(seqs) != 1:  # several counters in one pattern (allowed, never seen): the general path
-        code = dossier_code_next(unit=unit, procedure=procedure, at=at, settings=settings)
-        Dossier.objects.filter(pk=dossier_id).update(code=code)
-        return code
+    if len(seqs) != 1:
+        return "%s::text", [dossier_code_next(unit=unit, procedure=procedure, at=at, settings=settings)]
     template = render(settings.pattern, agency=agency_code(unit), procedure_code=procedure.code, local=local, seq=-1)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT public.dossiers_code_take(%s, %s, %s, %s, %s)",
-                       [dossier_id, _key("dossier", settings, template), _period(settings.reset, local), template,
-                        int(seqs[0].group(2) or 4)])
-        return cursor.fetchone()[0]
+    return ("public.dossiers_code_next(%s, %s, %s, %s)",
+            [_key("dossier", settings, template), _period(settings.reset, local), template,
+             int(seqs[0].group(2) or 4)])
 
 
 def result_code_next(*, unit: Unit, procedure: Procedure, at: dt.datetime) -> str:

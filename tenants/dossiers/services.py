@@ -8,18 +8,19 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from config.fastinsert import insert_tree
 from control.accounts.models import User
 from tenants.calendar.workingtime import Duration
 from tenants.dossiers import deadlines, notices
 from tenants.dossiers.errors import DossierError, InvalidInput, NotAllowed
 from tenants.dossiers.models import Dossier, DossierEvent, DossierFile, OfficeSettings, ProcessStep, ProcessVersion
-from tenants.dossiers.numbering import dossier_code_assign, dossier_code_next, result_code_next
+from tenants.dossiers.numbering import NO_FREE_CODE, dossier_code_next, dossier_code_sql, result_code_next
 from tenants.dossiers.processes import procedure_duration, process_current, steps_of
 from tenants.dossiers.states import Action, Status
-from tenants.dossiers.transitions import Ctx, audit, enter_step, next_step, previous_step, transition
+from tenants.dossiers.transitions import Ctx, audit, audit_event, enter_step, next_step, previous_step, transition
 from tenants.dossiers.validation import CheckedUpload, applicant_clean, normalise_name, upload_check
 from tenants.organization.models import StaffRole, Unit
 from tenants.organization.permissions import has_role
@@ -67,13 +68,15 @@ def _files_discard(saved: Saved) -> None:
             log.warning("could not delete orphan upload %s", name)
 
 
+def _file_objects(dossier: Dossier, saved: Saved, *, kind: str, actor: User | None) -> list[DossierFile]:
+    return [DossierFile(dossier=dossier, kind=kind, required_document_id=doc_id, file=name,
+                        original_name=upload.original_name, content_type=upload.content_type,
+                        size=len(upload.content), sha256=upload.sha256, uploaded_by=actor)
+            for upload, doc_id, name in saved]
+
+
 def _file_rows(dossier: Dossier, saved: Saved, *, kind: str, actor: User | None) -> None:
-    DossierFile.objects.bulk_create([
-        DossierFile(dossier=dossier, kind=kind, required_document_id=doc_id, file=name,
-                    original_name=upload.original_name, content_type=upload.content_type, size=len(upload.content),
-                    sha256=upload.sha256, uploaded_by=actor)
-        for upload, doc_id, name in saved
-    ])
+    DossierFile.objects.bulk_create(_file_objects(dossier, saved, kind=kind, actor=actor))
 
 
 def _resolve_handling_unit(procedure: Procedure, receiving_unit: Unit, handling_unit: Unit | None,
@@ -131,6 +134,7 @@ def dossier_receive(
     due = deadlines.due_date(now, procedure_duration(procedure), cal)
     fee_total = config.fee_total
     saved = _files_save(checked)
+    outermost = not transaction.get_connection().in_atomic_block
     try:
         with transaction.atomic():
             version, steps = config.version, config.steps
@@ -147,14 +151,23 @@ def dossier_receive(
             first = steps[0]
             following = steps[1] if len(steps) > 1 else first
             dossier.status = enter_step(dossier, following, ctx)
-            dossier.save(force_insert=True)
-            if saved:
-                _file_rows(dossier, saved, kind=DossierFile.Kind.DOCUMENT, actor=actor)
             budget = ctx.cal.budget_seconds(Duration(first.budget_amount, first.budget_unit)) or None
-            audit(dossier, action=Action.RECEIVE, actor=actor, from_status="", step=first, ctx=ctx, used=0,
-                  budget=budget, unit_name=config.unit_names.get(dossier.current_unit_id))
-            # The counter is taken last: its row lock is held only until the commit just below.
-            dossier.code = dossier_code_assign(dossier_id=dossier.pk, unit=receiving_unit, procedure=procedure, at=now)
+            event = audit_event(dossier, action=Action.RECEIVE, actor=actor, from_status="", step=first, ctx=ctx,
+                                used=0, budget=budget, unit_name=config.unit_names.get(dossier.current_unit_id))
+            # One statement takes the code from the counter and writes the dossier with it, its audit row
+            # and its scans. The counter's row lock is held until commit; when nothing is left to write
+            # (no fee, and this is the outermost transaction) the COMMIT goes in the same message, so the
+            # server releases the lock without waiting for this process.
+            code = dossier_code_sql(unit=receiving_unit, procedure=procedure, at=now)
+            scans = _file_objects(dossier, saved, kind=DossierFile.Kind.DOCUMENT, actor=actor)
+            try:
+                insert_tree(dossier, [("dossier", [event]), ("dossier", scans)], computed=("code", *code),
+                            commit=outermost and not fee_total)
+            except DatabaseError as exc:
+                if getattr(exc.__cause__, "sqlstate", None) == NO_FREE_CODE:
+                    raise DossierError("Không cấp được mã hồ sơ mới: mẫu mã đang trùng với các mã đã cấp. "
+                                       "Hãy báo quản trị viên đổi mẫu mã hồ sơ.") from exc
+                raise
             if fee_total and _payment_request(dossier, fee_total):
                 Dossier.objects.filter(pk=dossier.pk).update(status=Status.AWAITING_PAYMENT, paused_at=now)
                 dossier.status, dossier.paused_at = Status.AWAITING_PAYMENT, now

@@ -104,7 +104,17 @@ def step_used_seconds(dossier: Dossier, ctx: Ctx) -> int | None:
 def audit(dossier: Dossier, *, action: str, actor: User | None, from_status: str, step: ProcessStep | None,
           ctx: Ctx, used: int | None = None, budget: int | None = None, unit_name: str | None = None
           ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = audit_event(dossier, action=action, actor=actor, from_status=from_status, step=step, ctx=ctx,
+                        used=used, budget=budget, unit_name=unit_name)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(dossier: Dossier, *, action: str, actor: User | None, from_status: str, step: ProcessStep | None,
+                ctx: Ctx, used: int | None = None, budget: int | None = None, unit_name: str | None = None
+                ) -> DossierEvent:
+    """The audit row of an action, not yet saved (``audit`` saves it)."""
+    return DossierEvent(
         dossier=dossier, at=ctx.now, actor=actor, actor_name=actor.display_name() if actor else "Hệ thống",
         action=action, from_status=from_status, to_status=dossier.status, step=step,
         step_name=step.name if step else "", to_step_name=ctx.to_step.name if ctx.to_step else "",

@@ -134,7 +134,7 @@ def test_company_applicant_with_tax_code(office):
 
 
 def test_a_number_wider_than_the_pattern_keeps_every_digit_and_both_paths_agree(office):
-    """Reception takes its code in the database (``dossiers_code_take``); online reception through Python
+    """Reception takes its code in the database (``dossiers_code_next``); online reception through Python
     (``dossier_code_next``). Both draw on the same counter and render the same code."""
     from tenants.dossiers.models import CodeCounter
     from tenants.dossiers.numbering import dossier_code_next
@@ -149,16 +149,18 @@ def test_a_number_wider_than_the_pattern_keeps_every_digit_and_both_paths_agree(
 
 
 def test_dossier_foreign_keys_are_checked_at_write_not_at_commit(office):
-    """Migration 0005: checked at commit they ran under the code counter's lock. A cloned tenant keeps it."""
+    """Migrations 0005 and 0007 (scans): checked at commit they ran under the code counter's lock. A cloned
+    tenant keeps it."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("""SELECT c.relname, k.condeferrable, k.condeferred FROM pg_constraint k
                           JOIN pg_class c ON c.oid = k.conrelid
                           WHERE c.relnamespace = current_schema()::regnamespace AND k.contype = 'f'
-                            AND c.relname IN ('dossiers_dossier', 'dossiers_dossierevent')""")
+                            AND c.relname IN ('dossiers_dossier', 'dossiers_dossierevent', 'dossiers_dossierfile')""")
         rows = cursor.fetchall()
-    assert len(rows) >= 10 and {(deferrable, deferred) for _, deferrable, deferred in rows} == {(True, False)}
+    assert len(rows) >= 13 and {"dossiers_dossierfile"} < {table for table, _, _ in rows}
+    assert {(deferrable, deferred) for _, deferrable, deferred in rows} == {(True, False)}
 
 
 def test_the_receipt_keeps_the_documents_as_received_after_a_catalogue_update(office):
