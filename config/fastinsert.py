@@ -110,3 +110,25 @@ def insert_tree(
         setattr(parent, column, result[1])
         return result[1]
     return None
+
+
+@cache
+def _rows_sql(kinds: tuple[Model, ...]) -> str:
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    parts = []
+    for model in kinds:
+        table, fields = qn(model._meta.db_table), _fields(model)
+        parts.append(f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)})"
+                     f" SELECT {', '.join('r.' + qn(f.column) for f in fields)}"
+                     f" FROM jsonb_populate_record(NULL::{table}, %s::jsonb) r")
+    if len(parts) == 1:
+        return parts[0]
+    return "WITH " + ", ".join(f"i{i} AS ({part})" for i, part in enumerate(parts[:-1])) + " " + parts[-1]
+
+
+def insert_rows(*objs: models.Model) -> None:
+    """INSERT rows (each may point at rows already written) in one statement; they are not read back."""
+    sql = _rows_sql(tuple(type(obj) for obj in objs))
+    params = [json.dumps(_row(obj, _fields(type(obj))), cls=_Encoder) for obj in objs]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)

@@ -26,6 +26,7 @@ from billing.fees.models import (
 )
 from billing.fees.providers import GatewayStatus, InvalidSignature, Notification, provider_for
 from billing.fees.providers.vnpay import record_exchange
+from config.fastinsert import insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +66,8 @@ def transition(payment: Payment, to: str, *, source: str, actor: str = "", note:
         raise TransitionError(f"Giao dịch {payment.txn_ref} đã thay đổi trạng thái")
     for name, value in updates.items():
         setattr(payment, name, value)
-    PaymentEvent.objects.create(payment=payment, from_status=before, to_status=to, source=source,
-                                actor=actor[:150], note=note)
+    insert_rows(PaymentEvent(payment=payment, from_status=before, to_status=to, source=source, actor=actor[:150],
+                             note=note))
     return payment
 
 
@@ -78,8 +79,8 @@ def _succeed(payment: Payment, *, source: str, transaction_no: str, bank_code: s
     })
     req = payment.request if Payment.request.is_cached(payment) else PaymentRequest.objects.only(
         "reference", "subject_type", "subject_id").get(pk=payment.request_id)
-    LedgerEntry.objects.create(kind=LedgerEntry.Kind.FEE_PAID, payment=payment, amount_vnd=payment.amount_vnd,
-                               reference=req.reference, provider=payment.provider)
+    insert_rows(LedgerEntry(kind=LedgerEntry.Kind.FEE_PAID, payment=payment, amount_vnd=payment.amount_vnd,
+                            reference=req.reference, provider=payment.provider))
     # One conditional UPDATE: the request becomes paid only if it was still open.
     opened = PaymentRequest.objects.filter(pk=payment.request_id, status=PaymentRequest.Status.OPEN).update(
         status=PaymentRequest.Status.PAID, paid_at=now)
@@ -127,8 +128,8 @@ def ipn_handle(*, provider: str, params: dict[str, str]) -> dict[str, str]:
     try:
         with transaction.atomic():
             code = _ipn(provider, params)
-            GatewayExchange.objects.create(provider=provider, kind="ipn", txn_ref=params.get("vnp_TxnRef", "")[:100],
-                                           request={"method": "GET", "params": params}, response=reply(code))
+            insert_rows(GatewayExchange(provider=provider, kind="ipn", txn_ref=params.get("vnp_TxnRef", "")[:100],
+                                        request={"method": "GET", "params": params}, response=reply(code), error=""))
     except Exception:
         logger.exception("IPN handling failed (%s)", params.get("vnp_TxnRef", "?"))
         code = "99"
@@ -168,12 +169,39 @@ def _verified(provider: str, params: dict[str, str]) -> Notification | None:
     return None
 
 
+def _locked(txn_ref: str, provider: str) -> Payment | None:
+    """The payment, row-locked, with the three fields of its request that a confirmation needs.
+
+    One fixed statement: the ORM's select_for_update().select_related().first() cost ~2 ms of Python per
+    IPN to compile, more than the database spent on the whole confirmation."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL, [txn_ref, provider])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    *values, reference, subject_type, subject_id = row
+    payment = Payment.from_db(connection.alias, _PAYMENT_COLUMNS, values)
+    known = {"id": payment.request_id, "reference": reference, "subject_type": subject_type, "subject_id": subject_id}
+    names = [f.attname for f in PaymentRequest._meta.concrete_fields if f.attname in known]  # from_db's order
+    Payment.request.field.set_cached_value(
+        payment, PaymentRequest.from_db(connection.alias, names, [known[name] for name in names]))
+    return payment
+
+
+_PAYMENT_COLUMNS = [f.attname for f in Payment._meta.concrete_fields]
+_LOCK_SQL = (
+    f"SELECT {', '.join('p.' + f.column for f in Payment._meta.concrete_fields)},"
+    f" r.reference, r.subject_type, r.subject_id"
+    f" FROM {Payment._meta.db_table} p JOIN {PaymentRequest._meta.db_table} r ON r.id = p.request_id"
+    f" WHERE p.txn_ref = %s AND p.provider = %s ORDER BY p.id LIMIT 1 FOR UPDATE OF p"
+)
+
+
 def _ipn(provider: str, params: dict[str, str]) -> str:
     note = _verified(provider, params)
     if note is None:
         return "97"
-    payment = (Payment.objects.select_for_update(of=("self",)).select_related("request")
-               .filter(txn_ref=note.txn_ref, provider=provider).first())
+    payment = _locked(note.txn_ref, provider)
     if payment is None:
         return "01"
     if note.amount_vnd != payment.amount_vnd:
