@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django_tenants.utils import schema_context
 
 from control.accounts.models import User
@@ -67,6 +68,19 @@ def build_office(suffix: str | None = None, *, amount: str = "5", unit: str = "w
         admin=staff("quantri", (one_stop, R.ADMINISTRATOR)),
         outsider=staff("ngoai", (other, R.PROCESSOR), (other, R.APPROVER), (other, R.RECEIVER), (other, R.RETURNER)),
     )
+
+
+@pytest.fixture
+def committed_office(django_db_setup, django_db_blocker):
+    """An office in tenant alpha whose data is committed (for tests of concurrency and of commits)."""
+    from control.tenancy.models import Tenant
+
+    with django_db_blocker.unblock():
+        tenant = Tenant.objects.get(slug="alpha")
+        with schema_context(tenant.schema_name):
+            yield tenant, build_office()
+        connection.set_schema_to_public()
+        connection.close()  # a committed-data test leaves no session open on the test database
 
 
 @pytest.fixture

@@ -8,24 +8,12 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django_tenants.utils import schema_context
 
 from tenants.dossiers import services as s
 from tenants.dossiers.errors import DossierChanged, DossierError
-from tests.dossiers.conftest import build_office, receive
-
-
-@pytest.fixture
-def committed_office(django_db_setup, django_db_blocker):
-    from control.tenancy.models import Tenant
-
-    with django_db_blocker.unblock():
-        tenant = Tenant.objects.get(slug="alpha")
-        with schema_context(tenant.schema_name):
-            yield tenant, build_office()
-        connection.set_schema_to_public()
-        connection.close()  # a committed-data test leaves no session open on the test database
+from tests.dossiers.conftest import receive
 
 
 def _race(tenant, calls):

@@ -18,7 +18,6 @@ from config.fastinsert import insert_tree
 from tenants.calendar.workingtime import TZ
 from tenants.dossiers.models import Dossier, DossierEvent, DossierFile
 from tests.dossiers.conftest import pdf_upload, receive
-from tests.dossiers.test_race import committed_office  # noqa: F401 - fixture
 from tests.support import database_url_for_tests
 
 AWKWARD = "Nguyễn Thị \"Ánh\" O'Brien \\ <b>%s %(x)s</b> 🙂\nxuống dòng"
@@ -121,7 +120,7 @@ def test_a_pattern_that_finds_no_free_code_is_refused_in_vietnamese(office, monk
     assert Dossier.objects.count() == before
 
 
-def test_outermost_reception_is_two_statements_and_commits_with_the_code(committed_office):  # noqa: F811
+def test_outermost_reception_is_two_statements_and_commits_with_the_code(committed_office):
     tenant, o = committed_office
     receive(o)  # the first reception creates the procedure's process (and so touches the procedure)
     first = receive(o)  # reads the procedure's reception settings (cached afterwards)
@@ -153,7 +152,7 @@ def test_outermost_reception_is_two_statements_and_commits_with_the_code(committ
     assert sorted(scanned.files.values_list("original_name", flat=True)) == ["don.pdf", "giay-chung-sinh.pdf"]
 
 
-def test_reception_with_a_fee_commits_after_its_payment_request(committed_office):  # noqa: F811
+def test_reception_with_a_fee_commits_after_its_payment_request(committed_office):
     from tenants.procedures.models import Fee
 
     tenant, o = committed_office
