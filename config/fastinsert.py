@@ -1,8 +1,10 @@
-"""A row and its child rows inserted by one statement built once per shape.
+"""Rows inserted by one statement built once per shape: a row with its child rows (``insert_tree``), or
+rows of unrelated tables (``insert_rows``).
 
-For the hot path where Django's insert compiler costs more CPU than the database does: a reception
+For the hot paths where Django's insert compiler costs more CPU than the database does. A reception
 inserts a dossier, its first audit row and its scans, and the ORM inserts took about 1.5 ms of Python
-per reception on a 2-core machine, where the four receiving workers and PostgreSQL share the cores.
+per reception on a 2-core machine, where the four receiving workers and PostgreSQL share the cores;
+an IPN confirmation writes a payment event, a ledger entry and the raw exchange.
 
 Each row travels as one JSON object (the children of one kind as one JSON array) read by
 ``jsonb_populate_record(set)``: a few parameters in all, where one per column (61 for a dossier and
