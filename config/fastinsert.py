@@ -51,28 +51,40 @@ def _row(obj: models.Model, fields: tuple[models.Field, ...]) -> dict:
     return row
 
 
+def _insert_from_json(model: Model, *, many: bool = False, skip: str = "", lead: tuple[str, str] | None = None,
+                      replace: tuple[str, str] | None = None, also_from: str = "") -> str:
+    """``INSERT INTO <table> (<columns>) SELECT ... FROM jsonb_populate_record(NULL::<table>, %s::jsonb) r``.
+
+    ``many``: the parameter is a JSON array (``jsonb_populate_recordset``); ``skip``: a field left out;
+    ``lead``: (column, SQL value) written first; ``replace``: (column, SQL value) written instead of the
+    JSON's; ``also_from``: more FROM items those SQL values read (written before ``r``)."""
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    table, fields = qn(model._meta.db_table), _fields(model, skip)
+    columns = [qn(f.column) for f in fields]
+    values = [replace[1] if replace and f.column == replace[0] else f"r.{qn(f.column)}" for f in fields]
+    if lead:
+        columns, values = [qn(lead[0]), *columns], [lead[1], *values]
+    reader = "jsonb_populate_recordset" if many else "jsonb_populate_record"
+    source = f"{also_from + ', ' if also_from else ''}{reader}(NULL::{table}, %s::jsonb) r"
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM {source}"
+
+
 @cache
 def _sql(parent: Model, children: tuple[tuple[Model, str], ...], computed: str, expression: str) -> str:
     qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    table, pk = qn(parent._meta.db_table), qn(parent._meta.pk.column)
-    fields = _fields(parent)
-    values = ", ".join("v.value" if f.column == computed else f"r.{qn(f.column)}" for f in fields)
+    pk = qn(parent._meta.pk.column)
     parts = []
     if computed:
         parts.append(f"v AS MATERIALIZED (SELECT {expression} AS value)")
-    parts.append(
-        f"p AS (INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)})"
-        f" SELECT {values} FROM jsonb_populate_record(NULL::{table}, %s::jsonb) r{', v' if computed else ''}"
-        f" RETURNING {pk}{', ' + qn(computed) if computed else ''})"
-    )
+        insert = _insert_from_json(parent, replace=(computed, "v.value"), also_from="v")
+        parts.append(f"p AS ({insert} RETURNING {pk}, {qn(computed)})")
+    else:
+        parts.append(f"p AS ({_insert_from_json(parent)} RETURNING {pk})")
     for i, (model, fk) in enumerate(children):
         fk_field = model._meta.get_field(fk)
-        c_table, c_fields = qn(model._meta.db_table), _fields(model, fk_field.attname)
-        parts.append(
-            f"c{i} AS (INSERT INTO {c_table} ({qn(fk_field.column)}, {', '.join(qn(f.column) for f in c_fields)})"
-            f" SELECT p.{pk}, {', '.join('r.' + qn(f.column) for f in c_fields)}"
-            f" FROM p, jsonb_populate_recordset(NULL::{c_table}, %s::jsonb) r)"
-        )
+        insert = _insert_from_json(model, many=True, skip=fk_field.attname, lead=(fk_field.column, f"p.{pk}"),
+                                   also_from="p")
+        parts.append(f"c{i} AS ({insert})")
     return f"WITH {', '.join(parts)} SELECT * FROM p"
 
 
@@ -116,13 +128,7 @@ def insert_tree(
 
 @cache
 def _rows_sql(kinds: tuple[Model, ...]) -> str:
-    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    parts = []
-    for model in kinds:
-        table, fields = qn(model._meta.db_table), _fields(model)
-        parts.append(f"INSERT INTO {table} ({', '.join(qn(f.column) for f in fields)})"
-                     f" SELECT {', '.join('r.' + qn(f.column) for f in fields)}"
-                     f" FROM jsonb_populate_record(NULL::{table}, %s::jsonb) r")
+    parts = [_insert_from_json(model) for model in kinds]
     if len(parts) == 1:
         return parts[0]
     return "WITH " + ", ".join(f"i{i} AS ({part})" for i, part in enumerate(parts[:-1])) + " " + parts[-1]
