@@ -23,20 +23,20 @@ system-deps:
 	@sh infra/system-deps.sh
 
 demo: $(STAMP)
-	$(PY) -m config.devservices run -- $(PY) -m config.demo
+	$(PY) -m devtools.devservices run -- $(PY) -m devtools.demo
 
 test: $(STAMP) system-deps
-	DJANGO_ENV=test $(PY) -m config.devservices run -- $(PY) -m pytest -n $(N) --dist loadfile -q -r fEs $(ARGS)
+	DJANGO_ENV=test $(PY) -m devtools.devservices run -- $(PY) -m pytest -n $(N) --dist loadfile -q -r fEs $(ARGS)
 
 # `make bench` runs every tests/perf/bench_*.py; `make bench B=routing` runs one.
 bench: $(STAMP) system-deps
-	DJANGO_ENV=test $(PY) -m config.devservices run -- $(PY) -m tests.perf.run $(B)
+	DJANGO_ENV=test $(PY) -m devtools.devservices run -- $(PY) -m tests.perf.run $(B)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
 stop:
-	-$(PY) -m config.devservices stop
+	-$(PY) -m devtools.devservices stop
 
 clean: stop
 	rm -rf .data

@@ -40,16 +40,17 @@ if env("DATABASE_URL", default="") and env("REDIS_URL", default=""):
 elif PRODUCTION:
     raise ImproperlyConfigured("DATABASE_URL và REDIS_URL là bắt buộc trong production.")
 else:
-    from config.devservices import resolve
+    # Outside production, without URLs: the embedded services of the two commands (dev tooling).
+    from devtools.devservices import resolve
 
     _urls = resolve()
     DATABASE_URL, REDIS_URL = _urls["DATABASE_URL"], _urls["REDIS_URL"]
 
-from config.devservices import db_config  # noqa: E402
+from core.db.urls import db_config  # noqa: E402
 
 _db = db_config(DATABASE_URL)
 _db.update(
-    ENGINE="config.db",  # django-tenants' backend, minus redundant SET search_path
+    ENGINE="core.db",  # django-tenants' backend, minus redundant SET search_path
     CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=60),
     CONN_HEALTH_CHECKS=True,
 )
@@ -86,7 +87,8 @@ CACHES = {
 SHARED_APPS = [
     "django_tenants",
     "control.tenancy",
-    "control.accounts",
+    "core",  # the kernel: base templates, stylesheet, PDF font
+    "core.accounts",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -106,7 +108,8 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
-    "control.accounts",  # staff and citizen accounts live in each tenant's schema
+    "core.accounts",  # staff and citizen accounts live in each tenant's schema
+    "core.audit",  # the configuration log (app label "office")
     "tenants.portal",
     "tenants.office",
     "tenants.organization",
@@ -116,6 +119,8 @@ TENANT_APPS = [
     "tenants.notifications",
     "billing.fees",  # citizens' fee payments (tenant schema)
 ]
+if not PRODUCTION:
+    SHARED_APPS.append("devtools")  # demo_setup: dev tooling of the two commands, never in production
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenancy.Tenant"
@@ -136,7 +141,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "tenants.office.audit.ActorMiddleware",  # who changes a tenant's configuration (tenants.office.audit)
+    "core.audit.actor.ActorMiddleware",  # who changes a tenant's configuration (core.audit.actor)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -144,7 +149,7 @@ MIDDLEWARE = [
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "config" / "templates"],
+        "DIRS": [],  # templates live with the app that renders them
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -178,7 +183,6 @@ USE_TZ = True
 # --- Files --------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / ".data" / "static"))
-STATICFILES_DIRS = [BASE_DIR / "config" / "static"]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
@@ -206,7 +210,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "config.beat:Scheduler"
+CELERY_BEAT_SCHEDULER = "core.beat:Scheduler"
 # An entry without "tenant_schemas" runs once in every open tenant's schema;
 # "tenant_schemas": ["public"] runs it once in the control plane.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
@@ -294,6 +298,6 @@ LOGGING = {
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
-    from config.sentry import init_sentry
+    from core.sentry import init_sentry
 
     init_sentry(SENTRY_DSN, environment=ENVIRONMENT)

@@ -24,9 +24,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import schema_context, schema_exists
 
-from control.accounts.models import User
 from control.tenancy.models import Domain, Tenant
 from control.tenancy.services import template_schema_ensure
+from core.accounts.models import User
 from onboarding import divisions
 from onboarding.clone import clone_template_parallel, foreign_keys_complete
 from onboarding.models import Application, Provisioning

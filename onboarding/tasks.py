@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from config.celery import app
+from celery import shared_task
+
 from onboarding.provisioning import AlreadyRunning, ProvisioningFailed, provisioning_run
 
 
-@app.task(name="onboarding.provision", acks_late=True, reject_on_worker_lost=True)
+@shared_task(name="onboarding.provision", acks_late=True, reject_on_worker_lost=True)
 def provision_application(application_id: int) -> dict:
     try:
         job = provisioning_run(application_id=application_id)

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
+from core.access import admin_required
 from onboarding import golive
-from tenants.organization.views import admin_required
 
 
 class PasswordSetForm(SetPasswordForm):

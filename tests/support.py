@@ -27,7 +27,7 @@ def free_port() -> int:
 
 def database_url_for_tests() -> str:
     """The URL of the database the tests run on (pytest-django's test_ database)."""
-    from config.devservices import database_url
+    from core.db.urls import database_url
 
     return database_url(connection.settings_dict, connection.settings_dict["NAME"])
 

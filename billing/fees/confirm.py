@@ -26,7 +26,7 @@ from billing.fees.models import (
 )
 from billing.fees.providers import GatewayStatus, InvalidSignature, Notification, provider_for
 from billing.fees.providers.vnpay import record_exchange
-from config.fastinsert import insert_rows
+from core.db.fastinsert import insert_rows
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from config.append_only import AppendOnly, AppendOnlyError
+from core.audit.append_only import AppendOnly, AppendOnlyError
 
 
 class Provider(models.TextChoices):

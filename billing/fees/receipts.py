@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from billing.fees.models import Payment, PaymentRequest
-from config.pdf import qr_svg_data_uri, render_pdf
+from core.pdf import qr_svg_data_uri, render_pdf
 
 
 def receipt_pdf(req: PaymentRequest, payment: Payment) -> bytes:

@@ -13,9 +13,9 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from billing.fees import crypto
 from billing.fees.models import MerchantTerminal, Payment, PaymentEvent, PaymentRequest, Provider
 from billing.fees.providers import GatewayUnavailable, ProviderError, provider_for
+from core import crypto
 
 _TMN_RE = re.compile(r"^[A-Za-z0-9]{8}$")
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import logging
 
+from celery import shared_task
 from django.conf import settings
 
 from billing.fees.confirm import payment_reconcile, pending_to_reconcile
 from billing.fees.providers import ProviderError
-from config.celery import TenantOnlyTask, app
+from core.tasks import TenantOnlyTask
 
 logger = logging.getLogger(__name__)
 
 
-@app.task(base=TenantOnlyTask, name="billing.fees.tasks.reconcile_pending")
+@shared_task(base=TenantOnlyTask, name="billing.fees.tasks.reconcile_pending")
 def reconcile_pending(older_than_minutes: int | None = None) -> dict[str, int]:
     """Idempotent: each pending payment older than the threshold is asked about with querydr."""
     minutes = settings.FEES_RECONCILE_AFTER_MINUTES if older_than_minutes is None else older_than_minutes

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from billing.fees import selectors
 from billing.fees.excel import collections_xlsx
 from billing.fees.models import MerchantTerminal, Payment, Provider
-from billing.fees.permissions import billing_admin_required
 from billing.fees.refunds import refund_create
 from billing.fees.services import FeeError, terminal_save
+from core.access import admin_required
 
 
 def _date(value: str | None, default: date) -> date:
@@ -25,7 +25,7 @@ def _date(value: str | None, default: date) -> date:
         return default
 
 
-@billing_admin_required
+@admin_required
 def collections(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start = _date(request.GET.get("from"), today.replace(day=1))
@@ -46,7 +46,7 @@ def collections(request: HttpRequest) -> HttpResponse:
         "rows": rows, "total": total, "start": start, "end": end, "by": by, "cases": selectors.open_cases()[:20]})
 
 
-@billing_admin_required
+@admin_required
 def payments(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     qs = selectors.payments_list(status=status if status in Payment.Status.values else "",
@@ -55,14 +55,14 @@ def payments(request: HttpRequest) -> HttpResponse:
                                                         "statuses": Payment.Status.choices})
 
 
-@billing_admin_required
+@admin_required
 def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = get_object_or_404(Payment.objects.select_related("request"), pk=payment_id)
     return render(request, "fees/staff_payment.html", {
         "payment": payment, "events": payment.events.all(), "refunds": payment.refunds.all()})
 
 
-@billing_admin_required
+@admin_required
 @require_POST
 def refund(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=payment_id)
@@ -80,7 +80,7 @@ def refund(request: HttpRequest, payment_id: int) -> HttpResponse:
     return redirect("fees-staff:payment", payment_id=payment.pk)
 
 
-@billing_admin_required
+@admin_required
 @require_http_methods(["GET", "POST"])
 def terminal(request: HttpRequest) -> HttpResponse:
     current = MerchantTerminal.objects.filter(provider=Provider.VNPAY).first()
@@ -99,14 +99,14 @@ def terminal(request: HttpRequest) -> HttpResponse:
                   status=400 if error else 200)
 
 
-@billing_admin_required
+@admin_required
 def invoices(request: HttpRequest) -> HttpResponse:
     from billing.leasing.selectors import tenant_invoices
 
     return render(request, "fees/staff_invoices.html", {"invoices": tenant_invoices(tenant=request.tenant)})
 
 
-@billing_admin_required
+@admin_required
 def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     from billing.leasing.pdf import invoice_pdf as render_invoice
     from billing.leasing.selectors import tenant_invoice

@@ -6,7 +6,7 @@ from django.conf import settings
 
 from billing.leasing.models import Invoice
 from billing.leasing.vietqr import vietqr_payload
-from config.pdf import qr_svg_data_uri, render_pdf
+from core.pdf import qr_svg_data_uri, render_pdf
 
 
 def invoice_qr_payload(invoice: Invoice) -> str:

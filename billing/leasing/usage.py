@@ -25,7 +25,7 @@ def _media_bytes(schema: str) -> int:
 
 
 def tenant_usage(tenant, *, period_start: date, period_end: date) -> dict:  # noqa: ANN001
-    from control.accounts.models import User
+    from core.accounts.models import User
 
     with connection.cursor() as cursor:
         cursor.execute(

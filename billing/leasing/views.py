@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,14 +14,7 @@ from django.views.decorators.http import require_POST
 from billing.leasing import selectors, services
 from billing.leasing.models import Invoice, InvoicePayment, LeaseContract
 from billing.leasing.pdf import invoice_pdf
-from control.accounts.models import User
-
-
-def is_operator(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.kind == User.Kind.OPERATOR
-
-
-operator_required = user_passes_test(is_operator)
+from core.access import operator_required
 
 
 @operator_required

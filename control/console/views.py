@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from control.accounts.models import User
 from control.console import selectors
 from control.console.models import OperatorAction
 from control.tenancy.models import Tenant
+from core.access import operator_required
 from onboarding import services as onboarding
 from onboarding.forms import RejectForm
 from onboarding.models import Application
-
-
-def is_operator(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.kind == User.Kind.OPERATOR
-
-
-operator_required = user_passes_test(is_operator)
 
 
 def home(request: HttpRequest) -> HttpResponse:

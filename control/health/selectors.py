@@ -32,9 +32,9 @@ def _redis() -> str:
 
 
 def _celery() -> str:
-    from config.celery import app
+    from core.tasks import celery_ping
 
-    replies = app.control.ping(timeout=1.0)
+    replies = celery_ping(timeout=1.0)
     if not replies:
         raise RuntimeError("không có worker Celery nào trả lời")
     return f"{len(replies)} worker"

@@ -1,19 +1,20 @@
 from __future__ import annotations
 
+from celery import shared_task
 from django.db import connection
 
-from config.celery import TenantOnlyTask, app
+from core.tasks import TenantOnlyTask
 
 
-@app.task(name="health.ping")
+@shared_task(name="health.ping")
 def ping() -> str:
     return "pong"
 
 
-@app.task(name="health.current_schema", base=TenantOnlyTask)
+@shared_task(name="health.current_schema", base=TenantOnlyTask)
 def current_schema(marker: str) -> dict:
     """Report the schema the worker ran in, and what the tenant's own tables say."""
-    from control.accounts.models import User
+    from core.accounts.models import User
 
     return {
         "marker": marker,

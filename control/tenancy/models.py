@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+from control.tenancy.routing_cache import routing_changed
+
 
 class Tenant(TenantMixin):
     class Kind(models.TextChoices):
@@ -41,14 +43,10 @@ class Tenant(TenantMixin):
 
     def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().save(*args, **kwargs)
-        from control.tenancy.routing import routing_changed
-
         routing_changed()
 
     def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         result = super().delete(*args, **kwargs)
-        from control.tenancy.routing import routing_changed
-
         routing_changed()
         return result
 
@@ -60,13 +58,9 @@ class Domain(DomainMixin):
 
     def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().save(*args, **kwargs)
-        from control.tenancy.routing import routing_changed
-
         routing_changed()
 
     def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         result = super().delete(*args, **kwargs)
-        from control.tenancy.routing import routing_changed
-
         routing_changed()
         return result

@@ -9,19 +9,23 @@ other processes within ``CHECK_INTERVAL``.
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection
 
-CHECK_INTERVAL = 1.0
-MAX_ENTRIES = 10_000
-VERSION_KEY = "tenancy:routing-version"
-logger = logging.getLogger(__name__)
+from control.tenancy.models import Domain
+from control.tenancy.routing_cache import (  # noqa: F401 (clear_local, routing_changed: the cache's API here too)
+    CHECK_INTERVAL,
+    MAX_ENTRIES,
+    _entries,
+    _lock,
+    _remote_version,
+    _state,
+    clear_local,
+    routing_changed,
+)
 
 
 @dataclass(frozen=True)
@@ -37,46 +41,10 @@ class PublicSite:
 
 PUBLIC = PublicSite()
 
-_lock = threading.Lock()
-_entries: dict[str, object] = {}
-_state = {"version": None, "checked_at": 0.0}
-
-
-def _remote_version() -> object:
-    try:
-        return caches["platform"].get(VERSION_KEY, 0)
-    except Exception:  # Redis down: keep serving from what we know, re-check soon
-        return _state["version"]
-
-
-def _bump() -> None:
-    try:
-        cache = caches["platform"]
-        if not cache.add(VERSION_KEY, 1, timeout=None):
-            cache.incr(VERSION_KEY)
-    except Exception:  # Redis down: other processes catch up once it is back
-        logger.warning("routing version not bumped: Redis unavailable", exc_info=True)
-
-
-def routing_changed() -> None:
-    """Forget cached resolutions here now, and in every process after commit."""
-    clear_local()
-    transaction.on_commit(_bump)
-    transaction.on_commit(clear_local)
-
-
-def clear_local() -> None:
-    with _lock:
-        _entries.clear()
-        _state["checked_at"] = 0.0
-
-
 def _lookup(hostname: str) -> object | None:
     base = settings.BASE_DOMAIN
     if hostname in (base, f"www.{base}"):
         return PUBLIC
-    from control.tenancy.models import Domain
-
     connection.set_schema_to_public()
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     return domain.tenant if domain else None

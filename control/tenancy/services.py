@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
-from control.accounts.models import User
 from control.tenancy.models import Domain, Tenant
+from core.accounts.models import User
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,40}[a-z0-9]$")
 RESERVED_SLUGS = frozenset(

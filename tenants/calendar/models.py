@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tenants.calendar.cache import calendar_changed
+
 
 def default_sessions() -> list[list[str]]:
     return [["07:30", "11:30"], ["13:30", "17:00"]]
@@ -25,14 +27,10 @@ class _ClearsCalendarCache(models.Model):
 
     def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().save(*args, **kwargs)
-        from tenants.calendar.selectors import calendar_changed
-
         calendar_changed()
 
     def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         result = super().delete(*args, **kwargs)
-        from tenants.calendar.selectors import calendar_changed
-
         calendar_changed()
         return result
 

@@ -7,31 +7,17 @@ reception does not pay two calendar queries.
 
 from __future__ import annotations
 
-import threading
 import time
 
 from django.db import connection
 
+from tenants.calendar.cache import _cache, _lock, calendar_changed  # noqa: F401 (calendar_changed: API)
+from tenants.calendar.models import CalendarException, CalendarSettings
 from tenants.calendar.workingtime import WorkingCalendar
 
 RECHECK_S = 5.0
 
-_cache: dict[str, tuple[tuple, WorkingCalendar, float]] = {}
-_lock = threading.Lock()
-
-
-def calendar_changed(schema: str | None = None) -> None:
-    """Forget the cached calendar of ``schema`` (default: the current one), or of all with ``"*"``."""
-    with _lock:
-        if schema == "*":
-            _cache.clear()
-        else:
-            _cache.pop(schema or connection.schema_name, None)
-
-
 def tenant_calendar() -> WorkingCalendar:
-    from tenants.calendar.models import CalendarException, CalendarSettings
-
     schema = connection.schema_name
     now = time.monotonic()
     with _lock:

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.audit.actor import record
+from core.audit.models import ConfigChange
 from tenants.calendar.models import CalendarException, CalendarSettings
 from tenants.calendar.vn_holidays import CalendarDataMissing, official_makeup_days, package_years, public_holidays
 from tenants.calendar.workingtime import TZ
-from tenants.office.audit import record
-from tenants.office.models import ConfigChange
 
 CAL = ConfigChange.Area.CALENDAR
 

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core.access import admin_required
 from tenants.calendar import selectors, services
 from tenants.calendar.forms import ExceptionForm, SettingsForm
 from tenants.calendar.models import CalendarException
 from tenants.calendar.workingtime import TZ
-from tenants.organization.views import admin_required
 
 
 def _errors(form, exc: ValidationError) -> None:  # noqa: ANN001

@@ -9,21 +9,21 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from control.accounts.models import User
+from core.access import is_tenant_admin
+from core.accounts.models import User
+from core.audit.actor import record
+from core.audit.models import ConfigChange
 from tenants.dossiers import cache
 from tenants.dossiers.errors import InvalidInput, NotAllowed
 from tenants.dossiers.models import CodeSettings, OfficeSettings
 from tenants.dossiers.numbering import pattern_check
-from tenants.office.audit import record
-from tenants.office.models import ConfigChange
 from tenants.organization.models import Unit
-from tenants.organization.permissions import is_configurator
 
 FORBIDDEN = "Chỉ quản trị của đơn vị (vai trò Quản trị) mới được thay đổi cấu hình."
 
 
 def _require(actor: User) -> None:
-    if not is_configurator(actor):
+    if not is_tenant_admin(actor):
         raise NotAllowed(FORBIDDEN)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.utils import timezone
 
-from config.pdf import qr_svg_data_uri, render_pdf
+from core.pdf import qr_svg_data_uri, render_pdf
 from tenants.dossiers.models import Dossier, DossierEvent, OfficeSettings
 from tenants.dossiers.notices import tracking_url
 from tenants.dossiers.states import Action

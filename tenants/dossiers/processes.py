@@ -7,13 +7,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from control.accounts.models import User
+from core.accounts.models import User
+from core.audit.actor import record
+from core.audit.models import ConfigChange
 from tenants.calendar.workingtime import Duration
 from tenants.dossiers.errors import InvalidInput
 from tenants.dossiers.models import ProcessStep, ProcessVersion
 from tenants.dossiers.states import DEFAULT_STEP_ACTIONS, TRANSITIONS
-from tenants.office.audit import record
-from tenants.office.models import ConfigChange
 from tenants.organization.models import StaffRole, Unit
 from tenants.procedures.models import Procedure
 

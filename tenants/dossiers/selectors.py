@@ -11,7 +11,7 @@ from django.db.models.lookups import In
 from django.db.models.sql.where import AND
 from django.utils import timezone
 
-from control.accounts.models import User
+from core.accounts.models import User
 from tenants.calendar.workingtime import TZ
 from tenants.dossiers import deadlines
 from tenants.dossiers.errors import DossierError

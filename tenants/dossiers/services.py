@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from config.fastinsert import insert_tree
-from control.accounts.models import User
+from core.accounts.models import User
+from core.db.fastinsert import insert_tree
 from tenants.calendar.workingtime import Duration
 from tenants.dossiers import deadlines, notices
 from tenants.dossiers.errors import DossierError, InvalidInput, NotAllowed

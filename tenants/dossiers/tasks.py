@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from config.celery import TenantOnlyTask, app
+from celery import shared_task
+
+from core.tasks import TenantOnlyTask
 from tenants.dossiers.watch import deadline_watch_run
-from tenants.notifications.services import outbox_flush
+from tenants.notifications.delivery import outbox_flush
 
 
-@app.task(base=TenantOnlyTask)
+@shared_task(base=TenantOnlyTask)
 def deadline_watch() -> dict[str, int]:
     """Beat task, once per tenant: deadline alerts, then any outbox message still pending."""
     counts = deadline_watch_run()

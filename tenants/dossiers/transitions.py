@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from control.accounts.models import User
+from core.accounts.models import User
 from tenants.calendar.workingtime import WorkingCalendar
 from tenants.dossiers import deadlines
 from tenants.dossiers.errors import DossierChanged, DossierError, NotAllowed

@@ -10,13 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.access import staff_required
 from tenants.dossiers import pdf, selectors, services
 from tenants.dossiers.errors import DossierError, InvalidInput
 from tenants.dossiers.export import dossiers_xlsx
 from tenants.dossiers.forms import ReceptionForm, SearchForm
 from tenants.dossiers.models import Dossier
 from tenants.dossiers.states import STEP_ACTIONS, TRANSITIONS, Action
-from tenants.office.views import staff_required
 from tenants.organization.models import StaffRole, Unit
 from tenants.organization.permissions import has_role, roles_by_unit, units_with_role
 from tenants.procedures.models import Procedure

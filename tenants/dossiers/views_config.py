@@ -9,20 +9,19 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from core.access import is_tenant_admin, staff_required
 from tenants.dossiers import configuration, processes
 from tenants.dossiers.config_forms import CONFIGURABLE_ACTIONS, rows_of_post, rows_of_steps, steps_of_rows
 from tenants.dossiers.errors import DossierError, InvalidInput
 from tenants.dossiers.models import CodeSettings, OfficeSettings, ProcessStep, ProcessVersion
-from tenants.office.views import staff_required
 from tenants.organization.models import StaffRole, Unit
-from tenants.organization.permissions import is_configurator
 from tenants.procedures.models import Procedure
 
 LIST_LIMIT = 200
 
 
 def _require(request: HttpRequest) -> None:
-    if not is_configurator(request.user):
+    if not is_tenant_admin(request.user):
         raise PermissionDenied(configuration.FORBIDDEN)
 
 

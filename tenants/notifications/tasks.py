@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from config.celery import TenantOnlyTask, app
+from celery import shared_task
+
+from core.tasks import TenantOnlyTask
+from tenants.notifications.delivery import outbox_flush, outbox_send
 from tenants.notifications.models import OutboxMessage
-from tenants.notifications.services import outbox_flush, outbox_send
 
 
-@app.task(base=TenantOnlyTask, bind=True, max_retries=5, acks_late=True)
+@shared_task(base=TenantOnlyTask, bind=True, max_retries=5, acks_late=True)
 def outbox_deliver(self, message_id: int) -> str:  # noqa: ANN001
     status = outbox_send(message_id=message_id)
     if status == OutboxMessage.Status.PENDING:
@@ -15,6 +17,6 @@ def outbox_deliver(self, message_id: int) -> str:  # noqa: ANN001
     return status
 
 
-@app.task(base=TenantOnlyTask)
+@shared_task(base=TenantOnlyTask)
 def outbox_flush_task() -> int:
     return outbox_flush()

@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core.access import staff_required
 from tenants.notifications.models import OutboxMessage
-from tenants.office.views import staff_required
 from tenants.organization.models import StaffRole
 from tenants.organization.permissions import roles_by_unit
 

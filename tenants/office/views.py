@@ -5,19 +5,12 @@ from __future__ import annotations
 import mimetypes
 from pathlib import PurePosixPath
 
-from django.contrib.auth.decorators import user_passes_test
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from control.accounts.models import User
-
-
-def is_staff_member(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.kind == User.Kind.STAFF
-
-
-staff_required = user_passes_test(is_staff_member)
+from core.access import is_tenant_admin, staff_required
+from core.accounts.models import User
 
 
 @staff_required
@@ -25,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Staff home: the menu of worklists with their counts, for the roles the user holds."""
     from tenants.dossiers import selectors
     from tenants.organization.models import StaffRole, Unit
-    from tenants.organization.permissions import is_configurator, roles_by_unit
+    from tenants.organization.permissions import roles_by_unit
 
     roles = roles_by_unit(request.user)
     labels = dict(StaffRole.Role.choices)
@@ -36,7 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "counts": selectors.menu_counts(request.user) if roles else {}, "worklists": selectors.WORKLISTS,
         "my_roles": my_roles, "can_receive": StaffRole.Role.RECEIVER in all_roles,
         "can_outbox": bool(all_roles & {StaffRole.Role.RECEIVER, StaffRole.Role.ADMINISTRATOR}),
-        "can_configure": is_configurator(request.user),
+        "can_configure": is_tenant_admin(request.user),
     })
 
 
@@ -46,10 +39,9 @@ def config_log(request: HttpRequest) -> HttpResponse:
     from django.core.exceptions import PermissionDenied
     from django.core.paginator import Paginator
 
-    from tenants.office.models import ConfigChange
-    from tenants.organization.permissions import is_configurator
+    from core.audit.models import ConfigChange
 
-    if not is_configurator(request.user):
+    if not is_tenant_admin(request.user):
         raise PermissionDenied("Chỉ quản trị của đơn vị mới xem được nhật ký cấu hình.")
     area = request.GET.get("nd", "")
     rows = ConfigChange.objects.all()

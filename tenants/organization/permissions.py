@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 
-from control.accounts.models import User
+from core.accounts.models import User
 from tenants.organization.models import StaffRole, Unit
 
 Role = StaffRole.Role
@@ -57,9 +57,8 @@ def holders(unit: Unit | int, role: str) -> list[User]:
                                     kind=User.Kind.STAFF).distinct())
 
 
-def is_configurator(user: User) -> bool:
-    """May configure the one-stop office (processes, code patterns, thresholds): the tenant's first admin
-    or a holder of the administrator role in a unit."""
+def holds_role_anywhere(user: User, role: str) -> bool:
+    """True if ``user`` holds ``role`` in any unit (the kernel's tenant-administrator check asks this)."""
     if not _is_staff(user):
         return False
-    return bool(user.is_staff) or StaffRole.objects.filter(user_id=user.pk, role=Role.ADMINISTRATOR).exists()
+    return StaffRole.objects.filter(user_id=user.pk, role=role).exists()

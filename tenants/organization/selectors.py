@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from control.accounts.models import User
+from core.accounts.models import User
 from tenants.organization.models import StaffRole, Unit
-
-
-def is_tenant_admin(user: User) -> bool:
-    """A staff member of this tenant who administers it (first admin, or holds the administrator role)."""
-    if not (user and user.is_authenticated and user.is_active and user.kind == User.Kind.STAFF):
-        return False
-    return user.is_staff or StaffRole.objects.filter(user_id=user.pk, role=StaffRole.Role.ADMINISTRATOR).exists()
 
 
 def units_overview():  # noqa: ANN201

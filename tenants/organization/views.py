@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from control.accounts.models import User
+from core.access import admin_required
+from core.accounts.models import User
 from tenants.organization import selectors, services
 from tenants.organization.forms import RoleForm, StaffForm, UnitForm, UnitsFileForm
 from tenants.organization.models import StaffRole, Unit
-
-
-def admin_required(view):  # noqa: ANN001, ANN201
-    """Staff administrators of this tenant; others get 403, anonymous users the login page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # noqa: ANN002, ANN003
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not selectors.is_tenant_admin(request.user):
-            raise PermissionDenied("Chỉ quản trị của đơn vị mới được thiết lập hệ thống.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _errors(request: HttpRequest, form, exc: ValidationError) -> None:  # noqa: ANN001

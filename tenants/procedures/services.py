@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from tenants.office.audit import record
-from tenants.office.models import ConfigChange
+from core.audit.actor import record
+from core.audit.models import ConfigChange
 from tenants.organization.models import Unit
 from tenants.procedures.models import Fee, Field, Procedure, RequiredDocument
 

@@ -11,8 +11,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.access import admin_required
 from tenants.organization.models import Unit
-from tenants.organization.views import admin_required
 from tenants.procedures import selectors, services
 from tenants.procedures.models import Field, Procedure, RequiredDocument
 

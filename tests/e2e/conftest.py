@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django_tenants.utils import schema_context
 
-from tests.dossiers.conftest import build_office
+from tests.tenants.dossiers.helpers import build_office
 
 CHROMIUM = "/usr/bin/chromium"
 

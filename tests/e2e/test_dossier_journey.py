@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dossiers.conftest import PDF_BYTES
 from tests.e2e.pages import login, pdf_text, url
+from tests.tenants.dossiers.helpers import PDF_BYTES
 
 pytestmark = pytest.mark.e2e
 

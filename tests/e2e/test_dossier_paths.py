@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.dossiers.conftest import PDF_BYTES, receive
 from tests.e2e.pages import login, pdf_text, url
+from tests.tenants.dossiers.helpers import PDF_BYTES, receive
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
 from django_tenants.utils import schema_context
 
-from control.accounts.models import User
+from core.accounts.models import User
 from tests.support import PASSWORD
 
 pytestmark = pytest.mark.django_db

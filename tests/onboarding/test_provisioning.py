@@ -128,7 +128,7 @@ def test_a_province_is_provisioned_with_its_communes_catalogue_calendar_and_admi
         master = expected.get(code=p.code)
         assert (p.master_version, p.master_hash, p.name) == (master.version, master.content_hash, master.name)
         assert CalendarSettings.objects.count() == 1
-        from control.accounts.models import User
+        from core.accounts.models import User
 
         admin = User.objects.get(username="admin")
         assert not admin.has_usable_password() and admin.email == "haiphong@example.gov.vn"

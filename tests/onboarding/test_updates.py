@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from control.accounts.models import User
 from control.catalogue.records import Fee, load_starter_catalogue
 from control.catalogue.services import catalogue_load_starter, catalogue_upsert
 from control.tenancy.models import Tenant
+from core.accounts.models import User
 from onboarding import services
 from onboarding.provisioning import provisioning_run
 from onboarding.upgrade import pending_by_schema, tenant_schemas

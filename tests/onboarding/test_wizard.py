@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django_tenants.utils import schema_context
 
-from control.accounts.models import User
 from control.catalogue.services import catalogue_load_starter
 from control.tenancy.models import Tenant
+from core.accounts.models import User
 from onboarding import services
 from onboarding.provisioning import provisioning_run
 from tests.onboarding.helpers import sign_up

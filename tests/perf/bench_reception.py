@@ -24,7 +24,7 @@ def _worker(schema: str, ids: dict, mode: str, barrier, out) -> None:  # noqa: A
     from django_tenants.utils import schema_context
 
     connections.close_all()
-    from control.accounts.models import User
+    from core.accounts.models import User
     from tenants.dossiers.models import Dossier
     from tenants.dossiers.services import dossier_receive
     from tenants.organization.models import Unit
@@ -74,7 +74,7 @@ def main() -> None:
     from control.tenancy.services import tenant_create
     from tenants.dossiers.models import Dossier
     from tenants.dossiers.processes import process_current
-    from tests.dossiers.conftest import build_office
+    from tests.tenants.dossiers.helpers import build_office
 
     tenant = tenant_create(name="Tỉnh Bench", slug="bench-reception", status=Tenant.Status.ACTIVE)
     with schema_context(tenant.schema_name):

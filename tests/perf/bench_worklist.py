@@ -54,7 +54,7 @@ def main() -> None:
     from control.tenancy.services import tenant_create
     from tenants.dossiers import selectors
     from tenants.dossiers.processes import process_current, steps_of
-    from tests.dossiers.conftest import build_office
+    from tests.tenants.dossiers.helpers import build_office
 
     tenant = tenant_create(name="Tỉnh Bench", slug="bench-worklist", status=Tenant.Status.ACTIVE)
     results: dict[int, dict[str, list[float]]] = {}

@@ -28,7 +28,7 @@ _state: dict = {}
 def _admin_conn(cfg: dict):  # noqa: ANN202
     import psycopg
 
-    from config.devservices import connect_kwargs
+    from core.db.urls import connect_kwargs
 
     return psycopg.connect(**connect_kwargs(cfg))
 
@@ -40,7 +40,8 @@ def _drop(cfg: dict, name: str) -> None:
 
 def bench_django(name: str, *, keep: bool = False) -> str:
     """Point Django at a fresh database ``bench_<name>``, set it up, and return its URL."""
-    from config.devservices import database_url, db_config, resolve
+    from core.db.urls import database_url, db_config
+    from devtools.devservices import resolve
 
     os.environ.setdefault("DJANGO_ENV", "test")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
 from config.urls_tenant import urlpatterns as tenant_urlpatterns
-from control.accounts.models import User
+from core.accounts.models import User
 
 
 def one_query(request: HttpRequest) -> JsonResponse:

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from billing.fees import crypto
 from billing.fees.providers import (
     CheckoutResult,
     GatewayRejected,
@@ -25,6 +24,7 @@ from billing.fees.providers import (
     RefundResult,
 )
 from billing.gateways.vnpay import VN_TZ, format_vnp_date
+from core import crypto
 
 
 def sign(params: dict[str, str], secret: str) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from billing.fees import crypto
 from billing.fees.providers import (
     CheckoutResult,
     GatewayRejected,
@@ -20,6 +19,7 @@ from billing.fees.providers import (
     RefundResult,
 )
 from billing.gateways import vnpay
+from core import crypto
 
 UNAVAILABLE = "Cổng thanh toán VNPay đang tạm thời không phản hồi. Chưa có khoản tiền nào bị trừ; " \
               "xin vui lòng thử lại sau ít phút."

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
 
-from config.append_only import AppendOnly
+from core.audit.append_only import AppendOnly
 from tenants.dossiers.states import ACTIVE, Action, Status
 
 
