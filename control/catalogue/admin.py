@@ -21,8 +21,9 @@ class DocumentInline(admin.TabularInline):
 
 @admin.register(MasterProcedure)
 class MasterProcedureAdmin(admin.ModelAdmin):
-    list_display = ("code", "version", "is_current", "name", "field", "processing_amount", "processing_unit")
-    list_filter = ("is_current", "field", "online_level", "sample")
+    list_display = ("code", "version", "is_current", "name", "field", "processing_amount", "processing_unit",
+                    "needs_review", "review_reason")
+    list_filter = ("is_current", "needs_review", "field", "online_level", "sample")
     search_fields = ("code", "name")
     inlines = [FeeInline, DocumentInline]
     readonly_fields = ("content_hash", "created_at")

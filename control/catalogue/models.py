@@ -45,6 +45,8 @@ class MasterProcedure(models.Model):
     results = models.JSONField("kết quả", default=list, blank=True)
     legal_basis = models.JSONField("căn cứ pháp lý", default=list, blank=True)
     sample = models.BooleanField("dữ liệu mẫu", default=False)
+    needs_review = models.BooleanField("cần rà soát", default=False, db_index=True)
+    review_reason = models.CharField("lý do cần rà soát", max_length=500, blank=True)
     effective_from = models.DateField("ngày hiệu lực", null=True, blank=True)
     content_hash = models.CharField("mã băm nội dung", max_length=64)
     source = models.CharField("nguồn", max_length=200, blank=True)

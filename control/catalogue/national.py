@@ -1,34 +1,41 @@
 """Import the National Public Service Portal export (``national-procedures.jsonl``).
 
-One JSON object a line (see ``../shared/data/README.md``). The data is real and messy:
+One JSON object a line (see ``data/README.md``; a gzip copy of the portal's 400 records
+ships in ``data/national-procedures.jsonl.gz``). The data is real and messy:
 free-text agencies, null fields (lĩnh vực), fee values that are 0 while the wording
 states amounts, times in working days, calendar days, hours, months or prose, several
 provinces' variants of one procedure. :func:`load_national_jsonl` maps what it can onto
 :class:`~control.catalogue.records.ProcedureRecord` and reports every record it cannot
-take, with the reason, as an :class:`~control.catalogue.importer.ImportReport`.
+take, with the reason, as an :class:`~control.catalogue.records.ImportReport`.
 
 Mapping choices:
 - levels and agency kind come from ``executing_agency`` by keywords ("cấp xã", "Sở ...",
-  "Văn phòng đăng ký đất đai", "Công an cấp Xã"); when it is missing or unrecognised they
-  are inferred from the other records of the same field (with a warning); procedures run
-  only by central bodies or embassies abroad are rejected (not a province's business);
+  "Văn phòng đăng ký đất đai", "Công an cấp Xã"); when it is missing or unrecognised, the
+  record is loaded flagged for review (``needs_review``, with the reason), its agency kind
+  "khac" and its levels the usual ones of its field, named as a guess in the reason;
+  procedures run only by central bodies or embassies abroad are rejected (not a
+  province's business);
 - a missing ``category`` is inferred from the name for a few unmistakable words (with a
   warning), otherwise the record is rejected;
-- the processing time is the first usable ``processing_cases`` entry (by case code), else
-  the first usable channel time (prose such as "Không quá 15 ngày ..." is read);
-  months and unknown units are rejected;
-- fees are taken per channel and de-duplicated; ``value_vnd`` 0 or null with a wording
+- the processing time is the first usable ``processing_cases`` entry (by case code; a
+  warning when the cases differ), else the first usable channel time; prose ("Không quá
+  15 ngày ...", steps, cases) is read as the whole time (see ``durations``); months and
+  unknown units are rejected;
+- fees are taken per channel and de-duplicated, each with its own name (its text when
+  the text is a label); ``value_vnd`` 0 or null with a wording
   that is not plainly "free" gives an amount of None (see the legal text); positive values
   under 1,000 are not plausible VND (foreign-currency or thousand-VND tables) and are
   dropped to None with a warning;
 - documents are the checklist items with at least one original or copy (headings and
-  "Lưu ý" notes are left out); results and legal basis are de-duplicated;
+  "Lưu ý" notes are left out), optional only when "(nếu có)" qualifies the whole item;
+  results and legal basis are de-duplicated;
 - online level is "partial" when an ONLINE channel exists, else "none" (the export does
   not say whether a service is fully online).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections import Counter, defaultdict
@@ -36,28 +43,26 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-from control.catalogue.importer import (
-    FieldError,
-    ImportReport,
-    RowError,
-    applicant_kind,
-    classify_agency,
-    fee_name_and_kind,
-    fold,
-    nfc,
-    parse_duration,
-    parse_fee_amount,
-)
+from control.catalogue.agencies import applicant_kind, classify_agency, document_is_optional
+from control.catalogue.durations import parse_duration
+from control.catalogue.fees import fee_name_and_kind, parse_fee_amount
 from control.catalogue.records import (
+    LEVELS,
     MAX_LENGTHS,
     Fee,
     Field,
+    FieldError,
+    ImportReport,
     ProcedureRecord,
     RequiredDocument,
+    RowError,
+    level_sort_key,
     validate_record,
 )
+from core.text import fold, nfc
 
-NATIONAL_FILE_NAME = "national-procedures.jsonl"
+NATIONAL_FILE_NAME = "national-procedures.jsonl.gz"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _FEE_KINDS = {"FEE": "fee", "SERVICE_FEE": "charge", "PRICE_LEVEL": "price"}
 _DEFAULT_FEE_NAME = {"fee": "Phí", "charge": "Lệ phí", "price": "Giá dịch vụ"}
@@ -74,10 +79,9 @@ _FIELD_BY_NAME: list[tuple[tuple[str, ...], str, str]] = [
 MIN_PLAUSIBLE_VND = 1000
 
 
-def default_national_path(repo_root: str | Path | None = None) -> Path:
-    """``<repo_root>/../shared/data/national-procedures.jsonl`` (kept outside the repo)."""
-    root = Path(repo_root) if repo_root else Path(__file__).resolve().parents[2]
-    return root.parent / "shared" / "data" / NATIONAL_FILE_NAME
+def default_national_path() -> Path:
+    """The national records shipped with the product: ``control/catalogue/data/national-procedures.jsonl.gz``."""
+    return DATA_DIR / NATIONAL_FILE_NAME
 
 
 class _Reject(Exception):
@@ -102,10 +106,20 @@ def _infer_field(name: str) -> tuple[str, str] | None:
     return None
 
 
-def _processing(obj: dict[str, Any]) -> tuple[Decimal, str, str | None]:
-    """(amount, unit, warning or None); raises _Reject."""
+def _processing(obj: dict[str, Any], warn: Any) -> tuple[Decimal, str]:
+    """(amount, unit), with a warning for what was read from text or chosen among cases; raises _Reject."""
     cases = [c for c in obj.get("processing_cases") or [] if isinstance(c, dict)]
     cases.sort(key=lambda c: str(c.get("case_code") or ""))
+    times = {(c.get("qty"), c.get("unit")) for c in cases if c.get("unit") in _UNITS}
+    if len(times) > 1:
+        shown = ", ".join(f"{q} {_UNIT_WORDS[u]}" for q, u in sorted(times, key=str))
+        warn(
+            "processing_cases",
+            f"Thủ tục có {len(times)} trường hợp với thời hạn khác nhau ({shown}); lấy trường hợp "
+            f"{cases[0].get('case_code') or 'đầu tiên'}",
+            f"{len(times)} cases with different times ({shown}); the first case is taken",
+            "several_cases",
+        )
     channels = [c for c in obj.get("channels") or [] if isinstance(c, dict)]
     channels.sort(key=lambda c: _CHANNEL_ORDER.get(str(c.get("method")), 9))
     candidates = cases + [c["processing"] for c in channels if isinstance(c.get("processing"), dict)]
@@ -114,13 +128,20 @@ def _processing(obj: dict[str, Any]) -> tuple[Decimal, str, str | None]:
         qty, unit = cand.get("qty"), str(cand.get("unit") or "")
         seen_units.append(unit)
         if unit in _UNITS and isinstance(qty, int | float) and not isinstance(qty, bool) and qty > 0:
-            return Decimal(str(qty)).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), _UNITS[unit], None
+            return Decimal(str(qty)).quantize(Decimal("0.01"), ROUND_HALF_UP).normalize(), _UNITS[unit]
         if isinstance(qty, str) and qty.strip():
             try:
-                amount, parsed_unit, _ = parse_duration(qty, _UNIT_WORDS.get(unit, ""))
+                amount, parsed_unit, several = parse_duration(qty, _UNIT_WORDS.get(unit, ""))
             except FieldError:
                 continue
-            return amount, parsed_unit, f"đọc từ mô tả '{_text(qty)[:60]}'"
+            how = " (cộng các bước, lấy trường hợp dài nhất)" if several else ""
+            warn(
+                "processing",
+                f"Thời hạn đọc từ mô tả{how} '{_text(qty)[:60]}'",
+                "Processing time read from the description" + (" (steps added, longest case)" if several else ""),
+                "time_from_text",
+            )
+            return amount, parsed_unit
     if "MONTH" in seen_units:
         raise _Reject(
             "processing_cases",
@@ -223,7 +244,7 @@ def _documents(obj: dict[str, Any], warn: Any) -> list[RequiredDocument]:
                     name=name,
                     originals=originals,
                     copies=copies,
-                    optional="neu co" in fold(name),
+                    optional=document_is_optional(name),
                     group=gname,
                 )
             )
@@ -250,8 +271,11 @@ def load_national_jsonl(path: str | Path) -> ImportReport:
     """Map the national export onto catalogue records; report what cannot be taken."""
     path = Path(path)
     report = ImportReport(accepted=[], rejected=[], encoding="utf-8", total_rows=0, source=path.name)
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":  # gzip, whatever the file is called
+        data = gzip.decompress(data)
     try:
-        lines = path.read_bytes().decode("utf-8").splitlines()
+        lines = data.decode("utf-8").splitlines()
     except UnicodeDecodeError:
         report.encoding = "unknown"
         report.rejected.append(RowError(0, "", "", "Tệp không phải UTF-8", "File is not UTF-8", "bad_encoding"))
@@ -386,28 +410,24 @@ def _build(
             "field_inferred",
         )
 
+    review = ""
     if not kind or not levels:
+        # Nothing says who performs it: loaded for review, its levels a guess named as one.
         usual = profile.get(field_code)
-        if not usual:
-            raise _Reject(
-                "executing_agency",
-                f"Không xác định được cấp thực hiện từ cơ quan '{agency[:80]}'",
-                f"Cannot tell the level from the agency '{agency[:80]}'",
-                "unknown_agency",
-            )
-        (kind, frozen), _ = usual.most_common(1)[0]
-        levels = set(frozen)
-        vi_what = f"Không nhận diện được cơ quan '{agency[:60]}'" if agency else "Thiếu cơ quan thực hiện"
+        levels = set(usual.most_common(1)[0][0][1]) if usual else set(LEVELS)
+        kind = "khac"
+        shown = ", ".join(LEVELS[lv] for lv in sorted(levels, key=level_sort_key))
+        what = f"Không nhận diện được cơ quan thực hiện '{agency[:60]}'" if agency else "Thiếu cơ quan thực hiện"
+        guess = "cấp thường gặp của lĩnh vực" if usual else "chưa xác định được, tạm để mọi cấp"
+        review = f"{what}; cấp thực hiện ({shown}) là {guess}, cần rà soát"
         warn(
             "executing_agency",
-            f"{vi_what}; lấy cấp thực hiện thường gặp của lĩnh vực",
-            "Agency missing or not recognised; levels taken from the field's usual ones",
+            f"{review}; thủ tục được nạp với đánh dấu cần rà soát",
+            "Agency missing or not recognised: loaded flagged for review, levels guessed from the field",
             "levels_inferred",
         )
 
-    amount, unit, time_note = _processing(obj)
-    if time_note:
-        warn("processing", f"Thời hạn {time_note}", "Processing time read from the description", "time_from_text")
+    amount, unit = _processing(obj, warn)
 
     applicants: set[str] = set()
     for subject in obj.get("subject_types") or []:
@@ -446,4 +466,6 @@ def _build(
         legal_basis=legal,
         online_level=online,
         applicant_kinds=applicants,
+        needs_review=bool(review),
+        review_reason=review,
     )

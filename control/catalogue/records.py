@@ -12,6 +12,9 @@ Conventions:
 - ``processing_amount`` is a ``Decimal`` (half days exist: "1/2 ngày làm việc").
 - ``sample=True`` marks records (or fields) whose code or values we could not verify
   against an official source: illustrative data, to be checked before production use.
+- ``needs_review=True`` (with ``review_reason``) marks a record loaded with something the
+  source does not state (no executing agency, so its levels are the field's usual ones):
+  shown as such wherever records are listed, never presented as fact.
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ MAX_LENGTHS: dict[str, int] = {
     "document_group": 500,
     "result": 1000,
     "legal_basis": 2000,
+    "review_reason": 500,
 }
 MAX_PROCESSING_AMOUNT = Decimal(1000)
 # Procedure and field codes: letters (Vietnamese included, e.g. "G07-LĐ03"), digits, . _ - /
@@ -267,6 +271,8 @@ class ProcedureRecord:
     effective_from: date | None = None
     sample: bool = False
     agency_name: str = ""
+    needs_review: bool = False
+    review_reason: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.processing_amount, Decimal):
@@ -307,6 +313,8 @@ class ProcedureRecord:
             "version": self.version,
             "effective_from": self.effective_from.isoformat() if self.effective_from else None,
             "sample": self.sample,
+            "needs_review": self.needs_review,
+            "review_reason": self.review_reason,
         }
 
     @classmethod
@@ -341,17 +349,22 @@ class ProcedureRecord:
             version=_optional(data, "version", int, 1, where),
             effective_from=effective,
             sample=_optional(data, "sample", bool, False, where),
+            needs_review=_optional(data, "needs_review", bool, False, where),
+            review_reason=_optional(data, "review_reason", str, "", where),
         )
 
 
 _PROCEDURE_KEYS = {
     "code", "name", "field_code", "levels", "agency_kind", "agency_name", "processing_amount",
     "processing_unit", "fees", "documents", "results", "legal_basis", "online_level",
-    "applicant_kinds", "version", "effective_from", "sample",
+    "applicant_kinds", "version", "effective_from", "sample", "needs_review", "review_reason",
 }  # fmt: skip
 
 # Fields left out of the content hash and of diff() by default: bookkeeping, not content.
 HASH_IGNORED_FIELDS: frozenset[str] = frozenset({"version"})
+# Attributes added after hashes were first stored: left out of the hash while they hold
+# their default, so that a record without them keeps the hash it always had.
+_HASHED_UNLESS_DEFAULT: dict[str, Any] = {"needs_review": False, "review_reason": ""}
 
 
 def content_hash(record: ProcedureRecord, *, ignore: frozenset[str] = HASH_IGNORED_FIELDS) -> str:
@@ -360,7 +373,11 @@ def content_hash(record: ProcedureRecord, *, ignore: frozenset[str] = HASH_IGNOR
     Same content gives the same hash across processes and Python versions: keys sorted,
     sets sorted, decimals normalised ("15.0" == "15"), dates ISO.
     """
-    data = {k: v for k, v in record.to_dict().items() if k not in ignore}
+    data = {
+        k: v
+        for k, v in record.to_dict().items()
+        if k not in ignore and not (k in _HASHED_UNLESS_DEFAULT and v == _HASHED_UNLESS_DEFAULT[k])
+    }
     blob = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
@@ -431,6 +448,8 @@ def validate_record(rec: ProcedureRecord) -> list[Issue]:
     if isinstance(fc, str) and fc.strip() and not CODE_RE.match(fc):
         add("field_code", f"Mã lĩnh vực không hợp lệ: {fc!r}", f"Invalid field code {fc!r}", "bad_field_code")
     _check_text(issues, "agency_name", rec.agency_name, "agency_name", required=False, label_vi="tên cơ quan")
+    _check_text(issues, "review_reason", rec.review_reason, "review_reason", required=rec.needs_review,
+                label_vi="lý do cần rà soát")
     if not rec.levels:
         add("levels", "Thiếu cấp thực hiện", "Missing level(s)", "missing_levels")
     unknown = ", ".join(sorted(map(str, set(rec.levels) - set(LEVELS))))
@@ -506,7 +525,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "missing_code": ("Thiếu mã thủ tục", "Missing procedure code"),
     "missing_name": ("Thiếu tên thủ tục", "Missing procedure name"),
     "missing_field_code": ("Thiếu mã lĩnh vực", "Missing field code"),
-    "missing_agency": ("Thiếu cơ quan thực hiện", "Missing executing agency"),
     "missing_applicants": ("Thiếu đối tượng thực hiện (công dân, tổ chức/doanh nghiệp)", "Missing applicants"),
     "missing_levels": ("Thiếu cấp thực hiện", "Missing level"),
     "missing_time": ("Thiếu thời hạn giải quyết", "Missing processing time"),
@@ -525,6 +543,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_unit": ("Không nhận diện được đơn vị thời gian '{value}'", "Unknown time unit '{value}'"),
     "unit_conflict": ("Đơn vị ghi trong thời hạn '{value}' khác cột đơn vị thời gian",
                       "The unit written in '{value}' differs from the time-unit column"),
+    "mixed_units": ("Thời hạn '{value}' gồm các phần tính bằng đơn vị khác nhau, không cộng được; hãy ghi tổng "
+                    "thời hạn bằng một đơn vị", "The parts of '{value}' have different units and cannot be added"),
+    "time_not_whole": ("Thời hạn '{value}' chỉ ghi một phần (cộng thêm một thời gian không ghi số); hãy ghi tổng "
+                       "thời hạn", "'{value}' states only part of the time (plus a time with no number)"),
     "bad_online_level": ("Mức độ dịch vụ công không hợp lệ: '{value}' (Toàn trình, Một phần, Mức độ 2/3/4)",
                          "Unknown online level '{value}'"),
     "bad_agency_kind": ("Loại cơ quan không hợp lệ: '{value}'", "Unknown agency kind '{value}'"),
@@ -533,9 +555,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field_name_too_long": ("Tên lĩnh vực dài quá {value} ký tự", "Field name longer than {value} characters"),
     # warnings
     "extra_column": ("Bỏ qua cột không dùng '{value}'", "Column '{value}' ignored"),
-    "several_times": ("Thời hạn có nhiều trường hợp; lấy thời hạn đầu tiên", "Several times; the first is used"),
+    "several_times": ("Thời hạn gồm nhiều bước hoặc nhiều trường hợp; đã cộng các bước, lấy trường hợp dài nhất",
+                      "Several steps or cases: the steps are added up, the longest case is taken"),
     "several_amounts": ("Khoản phí '{value}' có nhiều mức thu; để trống số tiền, xem căn cứ thu",
                         "Fee '{value}' states several amounts; amount left empty, see its legal text"),
+    "agency_missing_review": ("Thiếu cơ quan thực hiện; thủ tục được nạp với đánh dấu cần rà soát",
+                              "No executing agency; the procedure is loaded flagged for review"),
     "unknown_agency": ("Không nhận diện được loại cơ quan '{value}'; ghi là 'khác'",
                        "Agency kind of '{value}' not recognised; set to 'khac'"),
     "unknown_applicant": ("Bỏ qua đối tượng không nhận diện được '{value}'", "Applicant '{value}' not recognised"),
@@ -554,6 +579,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad_csv": ("Tệp CSV không đọc được (ô quá dài hoặc sai định dạng)", "Unreadable CSV file"),
 }
 _REASONS = {"time_without_unit": "bad_time", "time_not_positive": "bad_time", "unit_conflict": "bad_unit",
+            "mixed_units": "bad_time", "time_not_whole": "bad_time",
             "field_name_too_long": "too_long"}
 # fmt: on
 
@@ -632,6 +658,7 @@ class ImportReport:
             "accepted": len(self.accepted),
             "rejected_rows": len(self.rejected_rows),
             "warnings": len(self.warnings),
+            "needs_review": sum(1 for r in self.accepted if r.needs_review),
             "reasons": dict(self.reasons().most_common()),
         }
 

@@ -41,6 +41,8 @@ def record_of(row: MasterProcedure) -> ProcedureRecord:
         version=row.version,
         effective_from=row.effective_from,
         sample=row.sample,
+        needs_review=row.needs_review,
+        review_reason=row.review_reason,
     )
 
 
@@ -77,5 +79,6 @@ def catalogue_stats() -> dict[str, int]:
         current=Count("id", filter=Q(is_current=True)),
         versions=Count("id"),
         sample=Count("id", filter=Q(is_current=True, sample=True)),
+        needs_review=Count("id", filter=Q(is_current=True, needs_review=True)),
     )
     return {**agg, "fields": MasterField.objects.count()}

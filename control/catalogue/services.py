@@ -1,4 +1,4 @@
-"""Writes on the master catalogue: load the starter data, import files, new versions.
+"""Writes on the master catalogue: load the shipped data, import files, new versions.
 
 All-or-nothing: a file with any rejected row writes nothing, and the caller gets the
 importer's row-by-row report.
@@ -14,12 +14,15 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from control.catalogue.importer import ImportReport, RowError, import_file
+from control.catalogue.importer import import_file
 from control.catalogue.models import CatalogueImport, MasterDocument, MasterFee, MasterField, MasterProcedure
+from control.catalogue.national import NATIONAL_FILE_NAME, default_national_path, load_national_jsonl
 from control.catalogue.records import (
     Field,
+    ImportReport,
     ProcedureRecord,
     RequiredDocument,
+    RowError,
     content_hash,
     level_sort_key,
     load_starter_catalogue,
@@ -155,6 +158,8 @@ def catalogue_upsert(
                 results=list(rec.results),
                 legal_basis=list(rec.legal_basis),
                 sample=rec.sample,
+                needs_review=rec.needs_review,
+                review_reason=rec.review_reason,
                 effective_from=rec.effective_from,
                 content_hash=digest,
                 source=source[:200],
@@ -205,6 +210,40 @@ def catalogue_load_starter(*, by: str = "") -> UpsertResult:
     return catalogue_upsert(
         fields=catalogue.fields, procedures=catalogue.procedures, source="starter_catalogue.json", by=by
     )
+
+
+@dataclass
+class ShippedLoad:
+    """What :func:`catalogue_load_shipped` did: the national records, then the starter catalogue."""
+
+    report: ImportReport
+    national: UpsertResult
+    starter: UpsertResult
+
+    def summary(self) -> str:
+        review = sum(1 for r in self.report.accepted if r.needs_review)
+        return (
+            f"hồ sơ quốc gia: {self.national.summary()} ({len(self.report.rejected_rows)} bản ghi không nhận, "
+            f"{review} cần rà soát); danh mục khởi đầu bổ sung: {self.starter.summary()}"
+        )
+
+
+@transaction.atomic
+def catalogue_load_shipped(*, by: str = "") -> ShippedLoad:
+    """Load the real national records shipped in control/catalogue/data (those they cannot
+    take are left out, see the report), then the starter catalogue for the procedures they
+    lack. Idempotent: a second run finds everything unchanged."""
+    report = load_national_jsonl(default_national_path())
+    if not report.accepted:
+        raise CatalogueRejected(_rejected_message(report), report)
+    national = catalogue_upsert(fields=report.fields, procedures=report.accepted, source=NATIONAL_FILE_NAME, by=by)
+    have = {r.code for r in report.accepted}
+    starter = load_starter_catalogue()
+    lacking = [p for p in starter.procedures if p.code not in have]
+    needed = {p.field_code for p in lacking} - {f.code for f in report.fields}
+    fields = [f for f in starter.fields if f.code in needed]
+    rest = catalogue_upsert(fields=fields, procedures=lacking, source="starter_catalogue.json", by=by)
+    return ShippedLoad(report=report, national=national, starter=rest)
 
 
 def _rejected_message(report: ImportReport) -> str:

@@ -1,7 +1,9 @@
 """Demo provinces onboarded through the real flow: sign-up → approval → provisioning.
 
 Hải Phòng (31) and Lạng Sơn (20), with their real communes/wards; admin ``admin`` with the
-demo password. A second run reuses what exists. The provisioning runs here (the same job
+demo password. The master catalogue holds the real national records shipped with the
+product, and the starter catalogue for what they lack, before any province is provisioned.
+A second run reuses what exists. The provisioning runs here (the same job
 the Celery worker runs), so ``make demo`` does not depend on a worker being up yet.
 """
 
@@ -9,8 +11,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from control.catalogue.models import MasterProcedure
-from control.catalogue.services import catalogue_load_starter
+from control.catalogue.services import catalogue_load_shipped
 from control.tenancy.models import Tenant
 from control.tenancy.services import operator_ensure, tenant_admin_ensure
 from onboarding import services
@@ -47,9 +48,8 @@ def _receiver_and_procedures(tenant: Tenant, password: str) -> None:
 
 def run(stdout, password: str) -> None:  # noqa: ANN001
     operator = operator_ensure(username="operator", password=password, full_name="Nhân viên vận hành demo")
-    if not MasterProcedure.objects.filter(is_current=True).exists():
-        result = catalogue_load_starter(by="demo")
-        stdout.write(f"  danh mục khởi đầu: {result.summary()}")
+    loaded = catalogue_load_shipped(by="demo")
+    stdout.write(f"  danh mục gốc: {loaded.summary()}")
     for code, slug, contact in DEMO:
         tenant = Tenant.objects.filter(slug=slug).first()
         app = Application.objects.filter(slug=slug).exclude(status=Application.Status.REJECTED).first()

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from control.catalogue.importer import EncodingDetectionError, decode_bytes, fold, nfc
+from core.text import EncodingDetectionError, decode_bytes, fold, nfc
 from tenants.organization.models import Unit
 
 MAX_ROWS = 5000

@@ -8,10 +8,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from control.catalogue.importer import fold
 from core.accounts.models import User
 from core.audit.actor import record
 from core.audit.models import ConfigChange
+from core.text import fold
 from tenants.organization.importer import UnitRow, read_units_file
 from tenants.organization.models import StaffRole, Unit
 

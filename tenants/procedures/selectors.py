@@ -6,7 +6,16 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from control.catalogue.records import FieldChange, ProcedureRecord, diff
+from control.catalogue.interface import (
+    Fee,
+    FieldChange,
+    ProcedureRecord,
+    RequiredDocument,
+    current_hashes,
+    current_versions,
+    diff,
+    record_at,
+)
 from tenants.procedures.models import Procedure
 
 # Master attribute -> the tenant's local override marker it is protected by.
@@ -33,8 +42,6 @@ def procedure_list(*, q: str = "", field_id: int | None = None, enabled: bool | 
 
 def tenant_record(p: Procedure) -> ProcedureRecord:
     """The tenant's current copy as a catalogue record (for the diff's "now here" column)."""
-    from control.catalogue.records import Fee, RequiredDocument
-
     return ProcedureRecord(
         code=p.code, name=p.name, field_code=p.field.code, levels=set(p.levels), agency_kind=p.agency_kind,
         agency_name=p.agency_name, processing_amount=p.processing_amount, processing_unit=p.processing_unit,
@@ -62,18 +69,14 @@ class Update:
 
 def updates_available(*, code: str | None = None) -> list[Update]:
     """Procedures whose master copy changed since the tenant took (or declined) it."""
-    from control.catalogue.models import MasterProcedure
-    from control.catalogue.selectors import current_records, procedure_version
-
     mine = {p.code: p for p in Procedure.objects.select_related("field").filter(**({"code": code} if code else {}))}
-    current = dict(MasterProcedure.objects.filter(is_current=True, code__in=list(mine))
-                   .values_list("code", "content_hash"))
+    current = current_hashes(mine)
     changed = [c for c, h in current.items() if h not in (mine[c].master_hash, mine[c].declined_master_hash)]
     out = []
-    records = current_records(changed)
+    versions = current_versions(changed)
     for c in sorted(changed):
         p = mine[c]
-        version, digest, new = records[c]
-        old = procedure_version(code=c, version=p.master_version) or tenant_record(p)
-        out.append(Update(p, version, digest, diff(old, new), set(p.locally_changed)))
+        new = versions[c]
+        old = record_at(c, p.master_version) or tenant_record(p)
+        out.append(Update(p, new.version, new.content_hash, diff(old, new.record), set(p.locally_changed)))
     return out

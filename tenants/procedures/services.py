@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from control.catalogue.interface import current_ref, current_versions, field_name
 from core.audit.actor import record
 from core.audit.models import ConfigChange
 from tenants.organization.models import Unit
@@ -134,20 +135,16 @@ def document_form_clear(*, document: RequiredDocument) -> RequiredDocument:
 @transaction.atomic
 def procedure_update_accept(*, procedure: Procedure) -> Procedure:
     """Take the current master version, keeping the tenant's local overrides and settings."""
-    from control.catalogue.selectors import current_records
-
     procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
-    found = current_records([procedure.code]).get(procedure.code)
+    found = current_versions([procedure.code]).get(procedure.code)
     if found is None:
         raise ValidationError("Thủ tục không còn trong danh mục gốc.")
-    version, digest, rec = found
+    version, digest, rec = found.version, found.content_hash, found.record
     local = set(procedure.locally_changed)
     field, _ = Field.objects.get_or_create(code=rec.field_code, defaults={"name": rec.field_code})
-    from control.catalogue.models import MasterField
-
-    master_field = MasterField.objects.filter(code=rec.field_code).first()
-    if master_field and field.name != master_field.name:
-        field.name = master_field.name
+    master_name = field_name(rec.field_code)
+    if master_name and field.name != master_name:
+        field.name = master_name
         field.save(update_fields=["name"])
     procedure.name, procedure.field = rec.name, field
     procedure.levels = sorted(rec.levels)
@@ -195,9 +192,7 @@ def _documents_update(procedure: Procedure, documents: list) -> None:
 
 @transaction.atomic
 def procedure_update_decline(*, procedure: Procedure) -> Procedure:
-    from control.catalogue.models import MasterProcedure
-
-    current = MasterProcedure.objects.filter(code=procedure.code, is_current=True).first()
+    current = current_ref(procedure.code)
     if current is None:
         raise ValidationError("Thủ tục không còn trong danh mục gốc.")
     procedure.declined_master_hash = current.content_hash

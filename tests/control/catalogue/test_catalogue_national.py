@@ -1,4 +1,5 @@
-"""Import of the real national export (../shared/data/national-procedures.jsonl, 400 records)."""
+"""Import of the real national export shipped with the product
+(control/catalogue/data/national-procedures.jsonl.gz, 400 records)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from control.catalogue.national import default_national_path, load_national_json
 from control.catalogue.records import ImportReport, content_hash, validate_record
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
-NATIONAL = REPO_ROOT.parent / "shared" / "data" / "national-procedures.jsonl"
+NATIONAL = default_national_path()
 KNOWN_REASONS = {"missing_field", "central_agency", "bad_time", "unsupported_unit", "unknown_agency", "missing_code",
                  "missing_name", "duplicate_code", "negative_fee", "missing_applicants", "missing_time", "bad_json",
                  "too_long"}  # fmt: skip
@@ -29,10 +30,10 @@ def by_code(report: ImportReport) -> dict:
     return {r.code: r for r in report.accepted}
 
 
-def test_default_path_is_outside_the_repo() -> None:
-    assert default_national_path(REPO_ROOT) == NATIONAL
-    assert default_national_path() == NATIONAL
+def test_default_path_is_the_copy_shipped_in_the_repo() -> None:
+    assert NATIONAL == REPO_ROOT / "control" / "catalogue" / "data" / "national-procedures.jsonl.gz"
     assert NATIONAL.is_file()
+    assert (NATIONAL.parent / "README.md").is_file()
 
 
 def test_counts_and_reasons(report: ImportReport) -> None:

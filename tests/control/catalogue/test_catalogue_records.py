@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 import re
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from control.catalogue.national import default_national_path
 from control.catalogue.records import (
     Catalogue,
     CatalogueFormatError,
@@ -32,8 +34,7 @@ from control.catalogue.records import (
 )
 from control.catalogue.synthetic import generate
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-NATIONAL = REPO_ROOT.parent / "shared" / "data" / "national-procedures.jsonl"
+NATIONAL = default_national_path()
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +113,7 @@ def test_starter_text_is_vietnamese_nfc(starter: Catalogue) -> None:
 
 def test_starter_real_codes_match_the_national_data_and_samples_are_marked(starter: Catalogue) -> None:
     national = {}
-    with open(NATIONAL, encoding="utf-8") as fh:
+    with gzip.open(NATIONAL, "rt", encoding="utf-8") as fh:
         for line in fh:
             obj = json.loads(line)
             national[obj["code"]] = obj

@@ -6,7 +6,6 @@ import csv
 import dataclasses
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -142,9 +141,7 @@ def test_import_command_dry_run_and_real(tmp_path, starter_rows):
 
 
 def test_national_export_loads_with_its_rejects_reported():
-    path = default_national_path(Path(__file__).resolve().parents[3])
-    if not path.exists():
-        pytest.skip("shared/data/national-procedures.jsonl is not beside the repository")
+    path = default_national_path()
     with pytest.raises(CommandError, match="bị từ chối"):
         call_command("catalogue_load_national", str(path), stdout=io.StringIO())
     assert MasterProcedure.objects.count() == 0

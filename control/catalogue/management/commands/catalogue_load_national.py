@@ -5,7 +5,10 @@ from control.catalogue.services import CatalogueRejected, catalogue_import_repor
 
 
 class Command(BaseCommand):
-    help = "Nạp bản xuất của Cơ sở dữ liệu quốc gia về TTHC (JSONL) vào danh mục gốc."
+    help = (
+        "Nạp bản xuất của Cơ sở dữ liệu quốc gia về TTHC (JSONL, hoặc .jsonl.gz) vào danh mục gốc; "
+        "mặc định là bản đi kèm sản phẩm (control/catalogue/data/national-procedures.jsonl.gz)."
+    )
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("file", nargs="?", default=None)
@@ -30,6 +33,6 @@ class Command(BaseCommand):
         summary = report.summary()
         self.stdout.write(
             f"{summary['total_rows']} bản ghi, {summary['accepted']} hợp lệ, "
-            f"{summary['rejected_rows']} bị từ chối ({summary['reasons']})."
+            f"{summary['rejected_rows']} bị từ chối ({summary['reasons']}), {summary['needs_review']} cần rà soát."
         )
         self.stdout.write("Chạy thử: không ghi gì." if result is None else f"Đã nạp: {result.summary()}")
