@@ -2,7 +2,7 @@
 
 * ``MerchantTerminal``: the tenant's own terminal per provider (the HashSecret encrypted at rest).
 * ``PaymentRequest``: what is owed for one subject (a dossier), at most one open per subject.
-* ``Payment``: one attempt at the gateway (``txn_ref``); only the IPN (or querydr) changes its state.
+* ``Payment``: one attempt at the gateway (``txn_ref``); its outcome comes from the IPN (or querydr).
 * ``PaymentEvent``, ``PaymentRequestEvent``, ``RefundEvent``: the audit trail of every transition
   (append-only); the transitions themselves are in ``billing.fees.transitions``.
 * ``GatewayExchange``: every raw exchange with a gateway (append-only).
