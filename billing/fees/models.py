@@ -2,8 +2,9 @@
 
 * ``MerchantTerminal``: the tenant's own terminal per provider (the HashSecret encrypted at rest).
 * ``PaymentRequest``: what is owed for one subject (a dossier), at most one open per subject.
-* ``Payment``: one attempt at the gateway (``txn_ref``); only the IPN (or querydr) changes its state.
-* ``PaymentEvent``: the audit trail of every transition (append-only).
+* ``Payment``: one attempt at the gateway (``txn_ref``); its outcome comes from the IPN (or querydr).
+* ``PaymentEvent``, ``PaymentRequestEvent``, ``RefundEvent``: the audit trail of every transition
+  (append-only); the transitions themselves are in ``billing.fees.transitions``.
 * ``GatewayExchange``: every raw exchange with a gateway (append-only).
 * ``Refund``, ``LedgerEntry`` (append-only money movements), ``ManualCase`` (alerts for a human).
 """
@@ -94,7 +95,7 @@ class Payment(models.Model):
     status = models.CharField("trạng thái", max_length=24, choices=Status.choices, default=Status.PENDING,
                               db_index=True)
     pay_url = models.TextField(blank=True)
-    gateway_created = models.CharField("vnp_CreateDate", max_length=14, blank=True)
+    gateway_created = models.CharField("thời điểm tạo tại cổng", max_length=14, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     transaction_no = models.CharField("mã giao dịch tại cổng", max_length=40, blank=True)
     bank_code = models.CharField(max_length=20, blank=True)
@@ -140,6 +141,21 @@ class PaymentEvent(AppendOnly):
         ordering = ["at", "id"]
 
 
+class PaymentRequestEvent(AppendOnly):
+    """One transition of a payment request (audit)."""
+
+    request = models.ForeignKey(PaymentRequest, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    source = models.CharField(max_length=16)  # ipn | querydr | staff | system
+    actor = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
 class GatewayExchange(AppendOnly):
     """A raw request/response with a gateway, as it went over the wire."""
 
@@ -173,6 +189,24 @@ class Refund(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=models.Q(amount_vnd__gt=0), name="fees_refund_positive")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class RefundEvent(AppendOnly):
+    """One transition of a refund (audit)."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=16)
+    to_status = models.CharField(max_length=16)
+    source = models.CharField(max_length=16)  # staff | system
+    actor = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
 
 
 class LedgerEntry(AppendOnly):
@@ -228,5 +262,5 @@ def request_amount_label(amount_vnd: int) -> str:
 
 __all__ = [
     "AppendOnlyError", "GatewayExchange", "LedgerEntry", "ManualCase", "MerchantTerminal", "Payment",
-    "PaymentEvent", "PaymentRequest", "Provider", "Refund",
+    "PaymentEvent", "PaymentRequest", "PaymentRequestEvent", "Provider", "Refund", "RefundEvent",
 ]

@@ -8,8 +8,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from billing.fees.models import LedgerEntry, ManualCase, Payment, PaymentRequest
-from billing.gateways.vnpay.codes import RESPONSE_MESSAGES_VI
+from billing.fees.gateway import gateway_for, protocol
+from billing.fees.models import LedgerEntry, ManualCase, MerchantTerminal, Payment, PaymentRequest
+from billing.gateways.types import InvalidNotification, Outcome
 
 PAID = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED)
 
@@ -28,37 +29,32 @@ def receipt_payment(req: PaymentRequest) -> Payment | None:
     return req.payments.filter(status__in=PAID).order_by("succeeded_at").first()
 
 
-def return_view(params: dict[str, str]) -> dict:
-    """What the return page shows. The payment's state is ours (IPN); the gateway's code only explains."""
-    txn_ref = params.get("vnp_TxnRef", "")
-    payment = Payment.objects.select_related("request").filter(txn_ref=txn_ref).first() if txn_ref else None
-    code = params.get("vnp_ResponseCode", "")
-    verified = False
-    if payment is not None:
-        from billing.fees.models import MerchantTerminal
-        from billing.fees.providers import InvalidSignature, provider_for
-
-        terminal = MerchantTerminal.objects.filter(provider=payment.provider).first()
-        if terminal is not None:
-            try:
-                provider_for(terminal).parse_notification(params)
-                verified = True
-            except InvalidSignature:
-                verified = False
-    if payment is None or not verified:
+def return_view(*, provider: str, params: dict[str, str]) -> dict:
+    """What the return page shows. The payment's state is ours (IPN); the gateway's answer only explains."""
+    terminal = MerchantTerminal.objects.filter(provider=provider).first()
+    note = None
+    if terminal is not None:
+        try:
+            note = gateway_for(terminal).verify_notification(params)
+        except InvalidNotification:
+            note = None
+    payment = Payment.objects.select_related("request").filter(txn_ref=note.reference).first() \
+        if note is not None and note.reference else None
+    if payment is None or note is None:
         return {"payment": None, "req": None, "message": "Không xác định được giao dịch. Nếu quý vị đã bị trừ tiền, "
                 "hệ thống sẽ tự đối soát; xin kiểm tra lại trạng thái hồ sơ sau ít phút.", "state": "unknown"}
+    describe = protocol(provider).describe
     if payment.status in PAID:
         state, message = "paid", "Thanh toán thành công. Cảm ơn quý vị."
     elif payment.status == Payment.Status.PENDING:
-        if code == "00":
+        if note.outcome in (Outcome.SUCCEEDED, Outcome.PENDING):
             state, message = "waiting", ("Cổng thanh toán báo giao dịch thành công; hệ thống đang chờ xác nhận "
                                          "chính thức từ ngân hàng (thường vài giây). Xin tải lại trang sau.")
         else:
-            state, message = "failed", RESPONSE_MESSAGES_VI.get(code, "Giao dịch chưa hoàn tất.")
+            state, message = "failed", describe(note.result_code) or "Giao dịch chưa hoàn tất."
     else:
         state = "failed"
-        message = RESPONSE_MESSAGES_VI.get(payment.response_code or code, "Giao dịch không thành công.")
+        message = describe(payment.response_code or note.result_code) or "Giao dịch không thành công."
     return {"payment": payment, "req": payment.request, "state": state, "message": message}
 
 

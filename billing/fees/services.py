@@ -1,7 +1,8 @@
 """Writes of the fee payments: terminals, payment requests, checkout.
 
-The state of a payment changes only in ``billing.fees.confirm`` (IPN and querydr) and
-``billing.fees.refunds`` (staff refunds).
+The outcome of a payment is decided only in ``billing.fees.confirm`` (IPN and querydr) and
+``billing.fees.refunds`` (staff refunds); every change of a status goes through its machine's
+``transition()`` (``billing.fees.transitions``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from billing.fees.gateway import gateway_for, payment_ref
 from billing.fees.models import MerchantTerminal, Payment, PaymentEvent, PaymentRequest, Provider
-from billing.fees.providers import GatewayUnavailable, ProviderError, provider_for
+from billing.fees.transitions import payment_transition, request_transition
+from billing.gateways.types import GatewayUnavailable, ProviderError
 from core import crypto
 
 _TMN_RE = re.compile(r"^[A-Za-z0-9]{8}$")
@@ -89,14 +92,13 @@ def payment_request_create(
                                           status=PaymentRequest.Status.OPEN)
 
 
-def payment_request_cancel(*, request_id: int) -> PaymentRequest:
+def payment_request_cancel(*, request_id: int, actor: str = "", note: str = "") -> PaymentRequest:
     with transaction.atomic():
         req = PaymentRequest.objects.select_for_update().get(pk=request_id)
         if req.status != PaymentRequest.Status.OPEN:
             raise FeeError("Chỉ huỷ được yêu cầu đang chờ thanh toán.", code="state")
-        req.status = PaymentRequest.Status.CANCELLED
-        req.save(update_fields=["status"])
-        return req
+        return request_transition(req, PaymentRequest.Status.CANCELLED, source="staff" if actor else "system",
+                                  actor=actor, note=note or "Huỷ yêu cầu thanh toán")
 
 
 # --------------------------------------------------------------------------------- checkout
@@ -130,7 +132,7 @@ def payment_checkout(
     if terminal is None:
         raise FeeError("Đơn vị chưa cấu hình cổng thanh toán trực tuyến; xin nộp phí tại Bộ phận Một cửa.",
                        code="no_terminal")
-    gateway = provider_for(terminal, interactive=True)
+    gateway = gateway_for(terminal, interactive=True)
     txn_ref = _new_txn_ref(request)
     try:
         gateway.preflight(txn_ref)
@@ -147,14 +149,12 @@ def payment_checkout(
     except IntegrityError:  # the same key, concurrently (double click)
         return Payment.objects.get(idempotency_key=key)
     try:
-        result = gateway.checkout(payment, order_info=f"Thanh toan phi le phi ho so {request.reference}",
+        result = gateway.checkout(payment_ref(payment), order_info=f"Thanh toan phi le phi ho so {request.reference}",
                                   ip_addr=ip_addr, return_url=return_url)
     except ProviderError as exc:
-        Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(status=Payment.Status.FAILED)
-        PaymentEvent.objects.create(payment=payment, from_status="pending", to_status="failed", source="system",
-                                    note=exc.message)
+        payment_transition(payment, Payment.Status.FAILED, source="system", note=exc.message)
         raise FeeError(exc.message, code=exc.code) from exc
-    Payment.objects.filter(pk=payment.pk).update(pay_url=result.url, gateway_created=result.gateway_created,
+    Payment.objects.filter(pk=payment.pk).update(pay_url=result.url, gateway_created=result.created_stamp,
                                                  expires_at=result.expires_at)
     payment.refresh_from_db()
     return payment

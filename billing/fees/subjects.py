@@ -1,13 +1,13 @@
-"""What a payment is for: an explicit registry of subject types and their handlers.
+"""What a payment is for: a registry of subject types and their handlers, filled by the apps that own
+the subjects when they start (the dossiers app registers "dossier" in its ``AppConfig.ready``).
 
-When a payment succeeds (or is refunded) the subject's handler is called after commit,
-by import path, so billing never imports the dossiers app. A handler that is not there
-yet (import fails) is logged and skipped; a handler that raises never undoes a payment.
+When a payment succeeds (or is refunded) the subject's handler is called after commit, so billing never
+imports the app it pays for. A subject type nobody registered is logged and skipped; a handler that
+raises never undoes a payment.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,18 +17,12 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SubjectHandlers:
-    paid: str | Callable[..., object] | None
-    refunded: str | Callable[..., object] | None
+    paid: Callable[..., object] | None  # (<id_kwarg>=, payment_id=)
+    refunded: Callable[..., object] | None  # (<id_kwarg>=, payment_id=, amount_vnd=)
     id_kwarg: str = "subject_id"
 
 
-REGISTRY: dict[str, SubjectHandlers] = {
-    "dossier": SubjectHandlers(
-        paid="tenants.dossiers.services.dossier_fee_paid",
-        refunded="tenants.dossiers.services.dossier_fee_refunded",
-        id_kwarg="dossier_id",
-    ),
-}
+REGISTRY: dict[str, SubjectHandlers] = {}
 
 
 def register(subject_type: str, handlers: SubjectHandlers) -> None:
@@ -39,23 +33,12 @@ def unregister(subject_type: str) -> None:
     REGISTRY.pop(subject_type, None)
 
 
-def _resolve(target: str | Callable[..., object] | None) -> Callable[..., object] | None:
-    if target is None or callable(target):
-        return target
-    module_name, _, attr = target.rpartition(".")
-    try:
-        return getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError):
-        logger.warning("fee subject handler %s is not available (yet); skipped", target)
-        return None
-
-
 def _call(subject_type: str, which: str, subject_id: int, **kwargs: object) -> None:
     handlers = REGISTRY.get(subject_type)
     if handlers is None:
         logger.info("no handler registered for fee subject type %r", subject_type)
         return
-    func = _resolve(getattr(handlers, which))
+    func = getattr(handlers, which)
     if func is None:
         return
     try:

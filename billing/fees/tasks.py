@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 
 from billing.fees.confirm import payment_reconcile, pending_to_reconcile
-from billing.fees.providers import ProviderError
+from billing.gateways.types import ProviderError
 from core.tasks import TenantOnlyTask
 
 logger = logging.getLogger(__name__)

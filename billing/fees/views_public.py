@@ -48,7 +48,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def vnpay_return(request: HttpRequest) -> HttpResponse:
     """Display only: the state shown is ours (set by the IPN), the gateway's code only explains."""
-    view = selectors.return_view(request.GET.dict())
+    view = selectors.return_view(provider=Provider.VNPAY, params=request.GET.dict())
     return render(request, "fees/return.html", view)
 
 

@@ -1,10 +1,11 @@
-"""Leasing fees (public schema): contracts, invoices, payments, dunning, the platform ledger."""
+"""Leasing fees (public schema): contracts, invoices (their transitions audited), payments, dunning, the
+platform ledger."""
 
 from __future__ import annotations
 
 from django.db import models
 
-from billing.fees.models import AppendOnly
+from core.audit.append_only import AppendOnly
 
 
 class LeaseContract(models.Model):
@@ -95,6 +96,21 @@ class Invoice(models.Model):
     @property
     def paid_vnd(self) -> int:
         return sum(p.amount_vnd for p in self.payments.all())
+
+
+class InvoiceEvent(AppendOnly):
+    """One transition of an invoice (audit); the transitions are in ``billing.leasing.transitions``."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=8)
+    to_status = models.CharField(max_length=8)
+    source = models.CharField(max_length=16)  # operator | system
+    actor = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
 
 
 class InvoicePayment(models.Model):

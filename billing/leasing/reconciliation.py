@@ -9,7 +9,7 @@ the ledger's refunded amount per payment equals the accepted refunds. Platform: 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -19,23 +19,22 @@ from billing.leasing.models import Invoice, PlatformLedgerEntry
 from control.tenancy.models import Tenant
 
 
-def _gateway_paid(since) -> dict[str, int]:  # noqa: ANN001
-    from billing.fees.models import GatewayExchange
+def _gateway_paid(since: datetime) -> dict[str, int]:
+    """What the gateways reported as paid, read from the raw exchanges by each gateway's own adapter."""
+    from billing.fees.gateway import protocol
+    from billing.fees.models import GatewayExchange, Provider
 
     paid: dict[str, int] = {}
-    for ex in GatewayExchange.objects.filter(at__gte=since, kind__in=("ipn", "querydr")).only(
-            "kind", "txn_ref", "request", "response"):
-        if ex.kind == "ipn":
-            p = (ex.request or {}).get("params") or {}
-            verified = (ex.response or {}).get("RspCode") in ("00", "02", "04", "01")
-        else:
-            p = (ex.response or {}).get("json") or {}
-            verified = True
-        if verified and p.get("vnp_ResponseCode") == "00" and p.get("vnp_TransactionStatus") == "00":
-            try:
-                paid[str(p.get("vnp_TxnRef"))] = int(str(p.get("vnp_Amount"))) // 100
-            except ValueError:
-                continue
+    readers = {code: protocol(code) for code in Provider.values}
+    kinds = sorted({kind for reader in readers.values() for kind in reader.report_kinds})
+    for ex in GatewayExchange.objects.filter(at__gte=since, kind__in=kinds).only(
+            "provider", "kind", "request", "response"):
+        reader = readers.get(ex.provider)
+        if reader is None or ex.kind not in reader.report_kinds:
+            continue
+        reported = reader.reported_payment(kind=ex.kind, request=ex.request, response=ex.response)
+        if reported is not None:
+            paid[reported.reference] = reported.amount_vnd
     return paid
 
 

@@ -20,6 +20,7 @@ from billing.leasing.models import (
     LeaseContract,
     PlatformLedgerEntry,
 )
+from billing.leasing.transitions import invoice_transition
 from billing.leasing.usage import tenant_usage
 from control.tenancy.models import Tenant
 from control.tenancy.services import tenant_set_status
@@ -158,7 +159,8 @@ def payment_record(
         PlatformLedgerEntry.objects.create(kind=PlatformLedgerEntry.Kind.INVOICE_PAID, tenant=invoice.tenant,
                                            invoice=invoice, payment=payment, amount_vnd=amount_vnd)
         if paid_before + amount_vnd == invoice.total_vnd:
-            Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.PAID, paid_at=timezone.now())
+            invoice_transition(invoice, Invoice.Status.PAID, source="operator", actor=actor,
+                               note=f"Đã thu đủ ({method} {reference[:100]})", fields={"paid_at": timezone.now()})
             _reactivate_if_clear(invoice)
     return payment
 

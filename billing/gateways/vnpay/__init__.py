@@ -1,5 +1,6 @@
 """VNPay (v2.1.0) client with a Stripe-shaped face. No Django imports here:
-the Django side builds a :class:`VNPayConfig` and passes it in.
+the Django side (``provider.py``, billing's adapter, not imported by this package) builds a
+:class:`VNPayConfig` and passes it in. Only this package knows VNPay's fields, codes and replies.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from .events import (
     PAYMENT_INTENT_SUCCEEDED,
     construct_event,
     construct_events,
-    handle_ipn,
     ipn_reply_for_exception,
     refund_event,
     verify,
@@ -102,7 +102,6 @@ __all__ = [
     "format_vnd",
     "format_vnp_date",
     "from_wire_amount",
-    "handle_ipn",
     "ipn_reply",
     "ipn_reply_for_exception",
     "parse_vnp_date",

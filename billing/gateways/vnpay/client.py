@@ -44,7 +44,6 @@ from .conventions import (
 )
 from .errors import APIError, InvalidRequestError, SignatureVerificationError, VNPayError
 from .events import construct_events as _construct_events
-from .events import handle_ipn as _handle_ipn
 from .events import normalize_params
 from .events import verify as _verify
 from .idempotency import IdempotencyStore, InMemoryIdempotencyStore, run_idempotent, validate_key
@@ -356,15 +355,6 @@ class Webhooks(_Resource):
 
     def construct_event(self, params: Mapping[str, Any] | str, *, source: str = "ipn") -> Event:
         return self.construct_events(params, source=source)[0]
-
-    def handle_ipn(
-        self,
-        params: Mapping[str, Any] | str,
-        confirm: Callable[[PaymentIntent, list[Event]], str | IpnRspCode],
-    ) -> dict[str, str]:
-        reply = _handle_ipn(params, self._config.hash_secret, confirm, tmn_code=self._config.tmn_code)
-        self._client.transport.notify("ipn", {"method": "GET", "params": normalize_params(params)}, reply, None)
-        return reply
 
     @staticmethod
     def ipn_reply(code: str | IpnRspCode) -> dict[str, str]:

@@ -93,7 +93,10 @@ def parse_vnp_date(value: str | None) -> datetime | None:
         raise InvalidRequestError(
             f"Ngày giờ không đúng định dạng yyyyMMddHHmmss: {value!r}", code="invalid_date"
         )
-    return datetime.strptime(value, VNP_DATE_FORMAT).replace(tzinfo=VN_TZ)
+    # By slices, not strptime (a tenth of its cost: every IPN has a pay date); an impossible date still
+    # raises ValueError, as strptime did.
+    return datetime(int(value[0:4]), int(value[4:6]), int(value[6:8]), int(value[8:10]), int(value[10:12]),
+                    int(value[12:14]), tzinfo=VN_TZ)
 
 
 def coerce_vnp_date(value: datetime | str, *, param: str) -> str:

@@ -1,18 +1,18 @@
-"""IPN / return-URL parameters -> verified Stripe-shaped events.
+"""IPN / return-URL parameters -> verified Stripe-shaped events: the one reading of VNPay's notifications.
 
-Use the IPN (server to server) to change state; the return URL is display-only.
+Use the IPN (server to server) to change state; the return URL is display-only. Production reads the
+IPN through here too (``provider.VNPayProvider.verify_notification``), so the signature check and the
+mapping of codes to statuses exist once:
 
     events = construct_events(request.GET.dict(), hash_secret, tmn_code="DEMOV210")
-    for event in events:
-        ...  # event.type, event.data.object
-    return JsonResponse(ipn_reply("00"))
+    ...  # the order checks: exists, amount, still pending, under the caller's row lock
+    return JsonResponse(ipn_reply("00"))  # or ipn_reply_for_exception(exc) when construct_events raised
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -36,8 +36,6 @@ PAYMENT_INTENT_PAYMENT_FAILED = "payment_intent.payment_failed"
 CHECKOUT_SESSION_COMPLETED = "checkout.session.completed"
 CHECKOUT_SESSION_EXPIRED = "checkout.session.expired"
 CHARGE_REFUNDED = "charge.refunded"
-
-logger = logging.getLogger(__name__)
 
 ParamsInput = Mapping[str, Any] | str
 
@@ -220,36 +218,6 @@ def ipn_reply_for_exception(exc: BaseException) -> dict[str, str]:
     return ipn_reply(IpnRspCode.UNKNOWN_ERROR)
 
 
-def handle_ipn(
-    params: ParamsInput,
-    hash_secret: str,
-    confirm: Callable[[PaymentIntent, list[Event]], str | IpnRspCode],
-    *,
-    tmn_code: str | None = None,
-) -> dict[str, str]:
-    """Run the documented IPN order: signature -> (caller: order exists ->
-    amount matches -> still pending -> update) -> reply.
-
-    ``confirm(intent, events)`` does the order checks inside the caller's
-    transaction/row lock and returns the reply code (00, 01, 02, 04 or 99).
-    """
-    try:
-        events = construct_events(params, hash_secret, tmn_code=tmn_code, source="ipn")
-    except SignatureVerificationError as exc:
-        return ipn_reply_for_exception(exc)
-    except VNPayError:
-        return ipn_reply(IpnRspCode.UNKNOWN_ERROR)
-    obj = events[0].data.object
-    intent = obj.payment_intent if isinstance(obj, CheckoutSession) else obj
-    if not isinstance(intent, PaymentIntent):
-        return ipn_reply(IpnRspCode.UNKNOWN_ERROR)
-    try:
-        return ipn_reply(confirm(intent, events))
-    except Exception:  # the gateway will retry on 99
-        logger.exception("VNPay IPN confirm callback failed for %s", intent.client_reference_id)
-        return ipn_reply(IpnRspCode.UNKNOWN_ERROR)
-
-
 __all__ = [
     "CHARGE_REFUNDED",
     "CHECKOUT_SESSION_COMPLETED",
@@ -261,7 +229,6 @@ __all__ = [
     "construct_event",
     "construct_events",
     "events_from_verified",
-    "handle_ipn",
     "ipn_reply_for_exception",
     "normalize_params",
     "refund_event",

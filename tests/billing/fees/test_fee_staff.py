@@ -112,8 +112,9 @@ def test_anonymous_is_sent_to_login(client_a, path):
 
 
 def test_collections_by_day_procedure_unit_and_excel(client_a, tenant_a):
-    from billing.fees.confirm import _succeed
-    from billing.fees.services import payment_request_create
+    from billing.fees.confirm import ipn_handle
+    from billing.fees.services import payment_request_create, terminal_save
+    from billing.gateways.vnpay import signed_query
     from core.accounts.models import User
 
     # Tests against live servers commit payments of their own in alpha: totals are compared as increases.
@@ -124,6 +125,7 @@ def test_collections_by_day_procedure_unit_and_excel(client_a, tenant_a):
     xd = next((r for r in before_page.context["rows"] if r["key"] == "Sở Xây dựng"),
               {"payments": 0, "received": 0, "refunded": 0, "net": 0})
     with schema_context(tenant_a.schema_name):
+        terminal_save(tmn_code="EXCEL001", hash_secret="excel-secret-123456")
         for i, (amount, proc, unit) in enumerate([(100_000, "Cấp phép xây dựng", "Sở Xây dựng"),
                                                   (25_000, "Đăng ký kinh doanh", "Sở Kế hoạch và Đầu tư"),
                                                   (100_000, "Cấp phép xây dựng", "Sở Xây dựng")]):
@@ -131,7 +133,12 @@ def test_collections_by_day_procedure_unit_and_excel(client_a, tenant_a):
                                          amount_vnd=amount, description="Phí", procedure_name=proc, unit_name=unit)
             p = Payment.objects.create(request=req, txn_ref=f"XLS{i}", idempotency_key=f"xls-{i}",
                                        amount_vnd=amount)
-            _succeed(p, source="ipn", transaction_no=str(i), bank_code="NCB", response_code="00")
+            # The gateway's confirmation, through the IPN's own entry point.
+            ipn = {"vnp_TmnCode": "EXCEL001", "vnp_Amount": str(amount * 100), "vnp_ResponseCode": "00",
+                   "vnp_TransactionStatus": "00", "vnp_TxnRef": p.txn_ref, "vnp_TransactionNo": str(i),
+                   "vnp_BankCode": "NCB", "vnp_PayDate": "20260101120100", "vnp_OrderInfo": "x"}
+            params = dict(httpx.QueryParams(signed_query(ipn, "excel-secret-123456")))
+            assert ipn_handle(provider="vnpay", params=params)["RspCode"] == "00"
     page = client_a.get("/staff/billing/?by=procedure")
     assert page.status_code == 200
     rows = {r["key"]: r for r in page.context["rows"]}

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
-from billing.fees.confirm import _locked
+from billing.fees.confirm import payment_lock
 from billing.fees.models import GatewayExchange, LedgerEntry, Payment, PaymentEvent, PaymentRequest
 from core.db.fastinsert import insert_rows
 
@@ -26,14 +26,16 @@ def payment(tenant_a):
 
 
 def test_the_locked_read_gives_the_orms_payment_and_its_request_fields(payment):
-    assert _locked("LOCK-TXN-1", "other-provider") is None and _locked("NO-SUCH-TXN", payment.provider) is None
-    got = _locked("LOCK-TXN-1", payment.provider)
+    assert payment_lock(txn_ref="LOCK-TXN-1", provider="other-provider") is None
+    assert payment_lock(txn_ref="NO-SUCH-TXN", provider=payment.provider) is None
+    got = payment_lock(txn_ref="LOCK-TXN-1", provider=payment.provider)
     orm = Payment.objects.get(pk=payment.pk)
     assert {f.attname: getattr(got, f.attname) for f in Payment._meta.concrete_fields} == \
         {f.attname: getattr(orm, f.attname) for f in Payment._meta.concrete_fields}
     assert Payment.request.is_cached(got)
     assert (got.request.pk, got.request.reference, got.request.subject_type, got.request.subject_id) == \
         (payment.request_id, "HS-LOCK-1", "dossier", 4242)
+    assert got.request.status == PaymentRequest.Status.OPEN
     with connection.cursor() as cursor:  # FOR UPDATE: this transaction holds the table's row-share lock
         cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND mode = 'RowShareLock'"
                        " AND relation = %s::regclass", [Payment._meta.db_table])

@@ -7,8 +7,8 @@ import pytest
 from django_tenants.utils import schema_context
 
 from billing.fees.models import LedgerEntry, Payment, PaymentRequest, Provider
-from billing.fees.providers.paygov import sign
 from billing.fees.services import payment_checkout, payment_request_create, terminal_save
+from billing.gateways.paygov import sign
 
 pytestmark = pytest.mark.django_db
 SECRET = "paygov-simulated-secret-123"

@@ -22,11 +22,15 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 import httpx
 
 from billing.gateways.vnpay import (
+    CheckoutSession,
     IpnRspCode,
+    PaymentIntent,
     VNPayClient,
     VNPayConfig,
+    VNPayError,
     construct_events,
-    handle_ipn,
+    ipn_reply,
+    ipn_reply_for_exception,
 )
 from billing.gateways.vnpay_sandbox import (
     TEST_BANK,
@@ -133,7 +137,17 @@ class MerchantReceiver:
                     order.status = "paid" if intent.status == "succeeded" else "failed"
                     return IpnRspCode.CONFIRM_SUCCESS
 
-            reply = handle_ipn(params, secret, confirm)
+            # VNPay's documented order, as production runs it: verify and map (the event layer), then the
+            # order checks under the merchant's lock, then the reply.
+            try:
+                events = construct_events(params, secret)
+            except VNPayError as exc:
+                reply = ipn_reply_for_exception(exc)
+            else:
+                obj = events[0].data.object
+                intent = obj.payment_intent if isinstance(obj, CheckoutSession) else obj
+                reply = ipn_reply(confirm(intent, events) if isinstance(intent, PaymentIntent)
+                                  else IpnRspCode.UNKNOWN_ERROR)
             with self.lock:
                 self.calls.append(IpnCall(params, reply, seen, time.monotonic()))
             return reply
