@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -20,7 +21,15 @@ from tenants.dossiers.models import Dossier, DossierEvent, DossierFile, OfficeSe
 from tenants.dossiers.numbering import NO_FREE_CODE, dossier_code_next, dossier_code_sql, result_code_next
 from tenants.dossiers.processes import procedure_duration, process_current, steps_of
 from tenants.dossiers.states import Action, Status
-from tenants.dossiers.transitions import Ctx, audit, audit_event, enter_step, next_step, previous_step, transition
+from tenants.dossiers.transitions import (
+    Ctx,
+    audit,
+    enter_step,
+    next_step,
+    previous_step,
+    transition,
+    transition_new,
+)
 from tenants.dossiers.validation import CheckedUpload, applicant_clean, normalise_name, upload_check
 from tenants.organization.models import StaffRole, Unit
 from tenants.organization.permissions import has_role
@@ -93,15 +102,22 @@ def _fee_total(procedure: Procedure) -> int:
     return sum(f.amount_vnd for f in procedure.fees.all() if f.amount_vnd)
 
 
-def _payment_request(dossier: Dossier, total: int) -> bool:
-    """Ask billing for a payment request (agreed interface); False if billing is not there."""
+PaymentRequester = Callable[..., object]
+
+
+def _billing() -> PaymentRequester | None:
+    """Billing's ``payment_request_create`` (agreed interface); None if billing is not there. Asked before the
+    reception decides its state: with a fee and billing, the dossier is received straight into awaiting payment."""
     try:
         from billing.fees.services import payment_request_create
     except ImportError:
-        return False
-    payment_request_create(subject_type="dossier", subject_id=dossier.id, reference=dossier.code, amount_vnd=total,
-                           description=f"Phí, lệ phí hồ sơ {dossier.code} — {dossier.procedure.name[:200]}")
-    return True
+        return None
+    return payment_request_create
+
+
+def _payment_request(create: PaymentRequester, dossier: Dossier, total: int) -> None:
+    create(subject_type="dossier", subject_id=dossier.id, reference=dossier.code, amount_vnd=total,
+           description=f"Phí, lệ phí hồ sơ {dossier.code} — {dossier.procedure.name[:200]}")
 
 
 def dossier_receive(
@@ -119,6 +135,9 @@ def dossier_receive(
     """Receive a dossier at the counter: code assigned once, due date, first step done, audit row.
 
     Everything is checked before anything is written; the code counter is taken in the same transaction.
+    A procedure with a fixed fee is received straight into awaiting payment, its clock stopped (one event,
+    ``receive``, as the state table's ``RECEIVED`` says), and its payment request is written in the same
+    transaction.
     """
     person = applicant_clean(applicant)
     if not has_role(actor, receiving_unit, R.RECEIVER):
@@ -133,6 +152,7 @@ def dossier_receive(
     cal = deadlines.calendar()
     due = deadlines.due_date(now, procedure_duration(procedure), cal)
     fee_total = config.fee_total
+    billing = _billing() if fee_total else None  # the fee is asked for in the reception's transaction
     saved = _files_save(checked)
     outermost = not transaction.get_connection().in_atomic_block
     try:
@@ -150,10 +170,14 @@ def dossier_receive(
             ctx = Ctx(actor=actor, now=now, cal=cal)
             first = steps[0]
             following = steps[1] if len(steps) > 1 else first
-            dossier.status = enter_step(dossier, following, ctx)
+
+            def apply(d: Dossier, ctx: Ctx) -> str:
+                status = enter_step(d, following, ctx)
+                return Status.AWAITING_PAYMENT if billing is not None else status
+
             budget = ctx.cal.budget_seconds(Duration(first.budget_amount, first.budget_unit)) or None
-            event = audit_event(dossier, action=Action.RECEIVE, actor=actor, from_status="", step=first, ctx=ctx,
-                                used=0, budget=budget, unit_name=config.unit_names.get(dossier.current_unit_id))
+            event = transition_new(dossier, action=Action.RECEIVE, actor=actor, apply=apply, ctx=ctx, step=first,
+                                   budget=budget, unit_names=config.unit_names)
             # One statement takes the code from the counter and writes the dossier with it, its audit row
             # and its scans. The counter's row lock is held until commit; when nothing is left to write
             # (no fee, and this is the outermost transaction) the COMMIT goes in the same message, so the
@@ -162,15 +186,14 @@ def dossier_receive(
             scans = _file_objects(dossier, saved, kind=DossierFile.Kind.DOCUMENT, actor=actor)
             try:
                 insert_tree(dossier, [("dossier", [event]), ("dossier", scans)], computed=("code", *code),
-                            commit=outermost and not fee_total)
+                            commit=outermost and billing is None)
             except DatabaseError as exc:
                 if getattr(exc.__cause__, "sqlstate", None) == NO_FREE_CODE:
                     raise DossierError("Không cấp được mã hồ sơ mới: mẫu mã đang trùng với các mã đã cấp. "
                                        "Hãy báo quản trị viên đổi mẫu mã hồ sơ.") from exc
                 raise
-            if fee_total and _payment_request(dossier, fee_total):
-                Dossier.objects.filter(pk=dossier.pk).update(status=Status.AWAITING_PAYMENT, paused_at=now)
-                dossier.status, dossier.paused_at = Status.AWAITING_PAYMENT, now
+            if billing is not None:
+                _payment_request(billing, dossier, fee_total)
             if dossier.phone or dossier.email:
                 transaction.on_commit(lambda: notices.dossier_received(dossier.pk))
     except Exception:
@@ -267,7 +290,9 @@ def dossier_receive_online(*, dossier_id: int, actor: User, expected_version: in
                                 for doc in d.procedure.documents.all()]
         ctx.after_commit.append(lambda: notices.dossier_received(d.pk))
         status = enter_step(d, next_step(d) or d.current_step, ctx)
-        if d.fee_total_vnd and _payment_request(d, d.fee_total_vnd):
+        billing = _billing() if d.fee_total_vnd else None
+        if billing is not None:
+            _payment_request(billing, d, d.fee_total_vnd)
             return Status.AWAITING_PAYMENT
         return status
 

@@ -38,12 +38,25 @@ class Action(models.TextChoices):
 
 S, A = Status, Action
 
-#: (action) -> {from status: to status}. ``None`` as target: decided by the process (next/previous step).
-TRANSITIONS: dict[str, dict[str, str | None]] = {
-    A.RECEIVE: {S.SUBMITTED: None},
-    A.HAND_OVER: {S.PROCESSING: None},
-    A.APPROVE: {S.PROCESSING: None},
-    A.SEND_BACK: {S.PROCESSING: S.PROCESSING, S.AWAITING_RESULT: S.PROCESSING},
+#: The state a dossier received at the counter comes from: none, it is created by its reception (its first
+#: audit row says from "").
+NEW = ""
+#: The states of a process step (``transitions.enter_step``): processing, or awaiting the result on the
+#: returner's step.
+STEP_STATES = frozenset({S.PROCESSING, S.AWAITING_RESULT})
+#: Where a reception (at the counter or of an online submission) leads: the state of the step it enters, or,
+#: when the procedure has a fixed fee and billing asks for it, straight into awaiting payment: one event,
+#: ``receive``, with the clock stopped from the reception. No other transition leads to awaiting payment
+#: (a dossier never goes back to waiting for its fee), and paying it (``fee_paid``) leads to processing.
+RECEIVED = STEP_STATES | {S.AWAITING_PAYMENT}
+
+#: (action) -> {from status: to status}. A set as target: one of these, decided by the action (the process's
+#: next or previous step, or the fee); ``transition()`` refuses any state outside it.
+TRANSITIONS: dict[str, dict[str, str | frozenset[str]]] = {
+    A.RECEIVE: {NEW: RECEIVED, S.SUBMITTED: RECEIVED},
+    A.HAND_OVER: {S.PROCESSING: STEP_STATES},
+    A.APPROVE: {S.PROCESSING: STEP_STATES},
+    A.SEND_BACK: {S.PROCESSING: STEP_STATES, S.AWAITING_RESULT: STEP_STATES},
     A.REQUEST_SUPPLEMENT: {S.PROCESSING: S.SUPPLEMENT_REQUESTED},
     A.SUPPLY: {S.SUPPLEMENT_REQUESTED: S.PROCESSING},
     A.REFUSE: {S.SUBMITTED: S.REFUSED, S.PROCESSING: S.REFUSED},
@@ -80,3 +93,14 @@ DEFAULT_STEP_ACTIONS: dict[str, list[str]] = {
 
 def allowed_from(action: str) -> frozenset[str]:
     return frozenset(TRANSITIONS.get(action, {}))
+
+
+def target(action: str, from_status: str, decided: str | None) -> str | None:
+    """The state ``action`` leads to from ``from_status``, given the state the action ``decided`` (None: the
+    table's own); None if the table does not allow it (the action from that state, or that target)."""
+    allowed = TRANSITIONS.get(action, {}).get(from_status)
+    if allowed is None:
+        return None
+    if isinstance(allowed, frozenset):
+        return decided if decided in allowed else None
+    return allowed if decided in (None, allowed) else None

@@ -2,7 +2,10 @@
 
 It locks the dossier row (``select_for_update``), refuses a stale page (version changed), an action not
 allowed from the current state, or an actor without the role in the dossier's unit; applies the change,
-bumps the version and writes the append-only audit row, all in one transaction.
+refuses a new state the table does not list, bumps the version and writes the append-only audit row, all
+in one transaction. A dossier received at the counter does not exist before: its first transition,
+``transition_new``, is checked by the same table and gives the audit row its reception writes with it.
+The pages offer what ``allowed_actions`` lists, by the same rules as ``authorize``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,16 @@ from tenants.dossiers import deadlines
 from tenants.dossiers.errors import DossierChanged, DossierError, NotAllowed
 from tenants.dossiers.models import Dossier, DossierEvent, ProcessStep
 from tenants.dossiers.processes import step_duration, step_unit_id, steps_of
-from tenants.dossiers.states import CLOCK_STOPPED, FINAL, STEP_ACTIONS, TRANSITIONS, Action, Status
+from tenants.dossiers.states import (
+    CLOCK_STOPPED,
+    FINAL,
+    NEW,
+    STEP_ACTIONS,
+    TRANSITIONS,
+    Action,
+    Status,
+    target,
+)
 from tenants.organization.models import StaffRole, Unit
 from tenants.organization.permissions import has_role
 
@@ -50,33 +62,59 @@ def _unit_name(unit_id: int | None) -> str:
     return Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
 
 
-def authorize(actor: User | None, dossier: Dossier, action: str) -> None:
-    """Raise ``NotAllowed`` unless ``actor`` may do ``action`` on ``dossier`` now."""
+Refusal = Callable[[], str]  # the refusal's message, built only when shown (naming a unit costs a query)
+RoleCheck = Callable[[User, int | None, str], bool]
+
+
+def _refusal(actor: User | None, dossier: Dossier, action: str, has: RoleCheck = has_role) -> Refusal | None:
+    """None if ``actor`` may do ``action`` on ``dossier`` now (its state aside), else why not: the one
+    statement of the role and step rules, asked by ``authorize`` and by ``allowed_actions``."""
     label = Action(action).label
     if actor is None:
         if action in SYSTEM_ACTIONS:
-            return
-        raise NotAllowed(f"Cần đăng nhập để thực hiện thao tác “{label}”.")
+            return None
+        return lambda: f"Cần đăng nhập để thực hiện thao tác “{label}”."
     if action in SYSTEM_ACTIONS:
-        raise NotAllowed(f"Thao tác “{label}” do hệ thống thanh toán thực hiện.")
+        return lambda: f"Thao tác “{label}” do hệ thống thanh toán thực hiện."
     if action == Action.WITHDRAW and actor.kind == User.Kind.CITIZEN:
         if dossier.citizen_id == actor.pk:
-            return
-        raise NotAllowed("Bạn chỉ có thể rút hồ sơ của chính mình.")
+            return None
+        return lambda: "Bạn chỉ có thể rút hồ sơ của chính mình."
     if action in (Action.RECEIVE, Action.WITHDRAW):
-        if has_role(actor, dossier.receiving_unit_id, R.RECEIVER):
-            return
-        raise NotAllowed(f"Bạn không có vai trò “{role_label(R.RECEIVER)}” tại "
-                         f"“{_unit_name(dossier.receiving_unit_id)}” để thực hiện thao tác “{label}”.")
-    if action == Action.SUPPLY and has_role(actor, dossier.receiving_unit_id, R.RECEIVER):
-        return
+        if has(actor, dossier.receiving_unit_id, R.RECEIVER):
+            return None
+        return lambda: (f"Bạn không có vai trò “{role_label(R.RECEIVER)}” tại "
+                        f"“{_unit_name(dossier.receiving_unit_id)}” để thực hiện thao tác “{label}”.")
+    if action == Action.SUPPLY and has(actor, dossier.receiving_unit_id, R.RECEIVER):
+        return None
     step = dossier.current_step
     if step is None or (action in STEP_ACTIONS and action not in step.actions and action != Action.RESUME):
-        raise NotAllowed(f"Bước hiện tại của quy trình không cho phép thao tác “{label}”.")
-    if has_role(actor, dossier.current_unit_id, dossier.current_role):
-        return
-    raise NotAllowed(f"Bạn không có vai trò “{role_label(dossier.current_role)}” tại "
-                     f"“{_unit_name(dossier.current_unit_id)}” để thực hiện thao tác “{label}”.")
+        return lambda: f"Bước hiện tại của quy trình không cho phép thao tác “{label}”."
+    if has(actor, dossier.current_unit_id, dossier.current_role):
+        return None
+    return lambda: (f"Bạn không có vai trò “{role_label(dossier.current_role)}” tại "
+                    f"“{_unit_name(dossier.current_unit_id)}” để thực hiện thao tác “{label}”.")
+
+
+def authorize(actor: User | None, dossier: Dossier, action: str) -> None:
+    """Raise ``NotAllowed`` unless ``actor`` may do ``action`` on ``dossier`` now."""
+    refusal = _refusal(actor, dossier, action)
+    if refusal is not None:
+        raise NotAllowed(refusal())
+
+
+def allowed_actions(actor: User | None, dossier: Dossier) -> list[str]:
+    """The actions ``actor`` may do on ``dossier`` now: allowed from its state by the table and by
+    ``authorize``'s rules (what a page offers; ``transition`` checks again). Each role is asked once."""
+    known: dict[tuple[int | None, str], bool] = {}
+
+    def has(user: User, unit_id: int | None, role: str) -> bool:
+        if (unit_id, role) not in known:
+            known[unit_id, role] = has_role(user, unit_id, role)
+        return known[unit_id, role]
+
+    return [action for action, table in TRANSITIONS.items()
+            if dossier.status in table and _refusal(actor, dossier, action, has) is None]
 
 
 def enter_step(dossier: Dossier, step: ProcessStep, ctx: Ctx) -> str:
@@ -135,8 +173,7 @@ def transition(*, dossier_id: int, action: str, actor: User | None, apply: Calla
             raise DossierError("Không tìm thấy hồ sơ.")
         if expected_version is not None and dossier.version != expected_version:
             raise DossierChanged()
-        targets = TRANSITIONS.get(action, {})
-        if dossier.status not in targets:
+        if dossier.status not in TRANSITIONS.get(action, {}):
             raise DossierError(f"Không thể thực hiện “{Action(action).label}” khi hồ sơ đang ở trạng thái "
                                f"“{Status(dossier.status).label}”.")
         authorize(actor, dossier, action)
@@ -145,7 +182,7 @@ def transition(*, dossier_id: int, action: str, actor: User | None, apply: Calla
         used = step_used_seconds(dossier, ctx) if from_step is not None and from_status not in FINAL else None
         budget = (ctx.cal.budget_seconds(step_duration(from_step))
                   if from_step is not None and from_step.budget_amount else None)
-        new_status = apply(dossier, ctx) or targets[dossier.status]
+        new_status = _target(action, from_status, apply(dossier, ctx))
         if new_status in CLOCK_STOPPED and from_status not in CLOCK_STOPPED:
             dossier.paused_at = ctx.now
         elif from_status in CLOCK_STOPPED and new_status not in CLOCK_STOPPED:
@@ -163,6 +200,31 @@ def transition(*, dossier_id: int, action: str, actor: User | None, apply: Calla
         for callback in ctx.after_commit:
             transaction.on_commit(callback)
         return dossier
+
+
+def _target(action: str, from_status: str, decided: str | None) -> str:
+    new_status = target(action, from_status, decided)
+    if new_status is None:  # an action's own code decided a state its row of the table does not list
+        raise DossierError(f"Thao tác “{Action(action).label}” không thể đưa hồ sơ đang ở trạng thái "
+                           f"“{Status(from_status).label if from_status else 'mới'}” sang trạng thái "
+                           f"“{Status(decided).label if decided in Status.values else decided}”.")
+    return new_status
+
+
+def transition_new(dossier: Dossier, *, action: str, actor: User, apply: Callable[[Dossier, Ctx], str], ctx: Ctx,
+                   step: ProcessStep | None, budget: int | None, unit_names: dict[int, str] | None = None
+                   ) -> DossierEvent:
+    """The first transition of a dossier not yet written (received at the counter): from no state (``NEW``)
+    into the state ``apply`` decides, checked against the table as ``transition`` checks it, the clock stopped
+    from the start if that state stops it. Returns its audit row, not saved: the caller writes the dossier and
+    the row in one statement. The caller has checked the actor's role (first, before reading anything else);
+    ``unit_names`` are the names of units it knows (the row names the unit the dossier is now in)."""
+    status = _target(action, NEW, apply(dossier, ctx))
+    dossier.status = status
+    if status in CLOCK_STOPPED:
+        dossier.paused_at = ctx.now
+    return audit_event(dossier, action=action, actor=actor, from_status=NEW, step=step, ctx=ctx, used=0,
+                       budget=budget, unit_name=(unit_names or {}).get(dossier.current_unit_id))
 
 
 def resume_clock(dossier: Dossier, ctx: Ctx) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,14 +9,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import staff_required
+from core.accounts.models import User
 from tenants.dossiers import pdf, selectors, services
 from tenants.dossiers.errors import DossierError, InvalidInput
 from tenants.dossiers.export import dossiers_xlsx
 from tenants.dossiers.forms import ReceptionForm, SearchForm
 from tenants.dossiers.models import Dossier
-from tenants.dossiers.states import STEP_ACTIONS, TRANSITIONS, Action
+from tenants.dossiers.states import Action
+from tenants.dossiers.transitions import allowed_actions
 from tenants.organization.models import StaffRole, Unit
-from tenants.organization.permissions import has_role, roles_by_unit, units_with_role
+from tenants.organization.permissions import roles_by_unit, units_with_role
 from tenants.procedures.models import Procedure
 
 R = StaffRole.Role
@@ -79,7 +79,7 @@ def receive(request: HttpRequest) -> HttpResponse:
         if procedure is None or desk is None:
             errors["procedure"] = "Vui lòng chọn thủ tục và bộ phận tiếp nhận."
         else:
-            files = [(f, None) for f in request.FILES.getlist("files")]
+            files = _files(request)
             checked = [_int(x, 0) for x in request.POST.getlist("documents")]
             try:
                 dossier = services.dossier_receive(actor=request.user, procedure=procedure, receiving_unit=desk,
@@ -96,31 +96,11 @@ def receive(request: HttpRequest) -> HttpResponse:
                                                      "procedures": procedures}, status=400 if errors else 200)
 
 
-def _allowed_actions(request: HttpRequest, d: Dossier) -> list[str]:
-    """Actions to offer: allowed from the state, by the step and by the user's roles (services re-check)."""
-    out = []
-    for action, table in TRANSITIONS.items():
-        if d.status not in table or action in (Action.FEE_PAID, Action.FEE_REFUNDED):
-            continue
-        if action in (Action.RECEIVE, Action.WITHDRAW):
-            ok = has_role(request.user, d.receiving_unit_id, R.RECEIVER)
-        elif action == Action.SUPPLY:
-            ok = (has_role(request.user, d.receiving_unit_id, R.RECEIVER)
-                  or has_role(request.user, d.current_unit_id, d.current_role))
-        else:
-            ok = (d.current_step is not None and (action in d.current_step.actions or action == Action.RESUME)
-                  and action in STEP_ACTIONS | {Action.RECEIVE}
-                  and has_role(request.user, d.current_unit_id, d.current_role))
-        if ok:
-            out.append(action)
-    return out
-
-
 def _detail(request: HttpRequest, d: Dossier, *, error: str = "", status: int = 200) -> HttpResponse:
     events = selectors.events_of(d)
     forms_ready = [f for f in ("01", "02", "03", "04", "kiem-soat") if pdf.form_available(d, f)]
     return render(request, "dossiers/detail.html", {
-        "d": d, "events": events, "actions": _allowed_actions(request, d), "files": list(d.files.all()),
+        "d": d, "events": events, "actions": allowed_actions(request.user, d), "files": list(d.files.all()),
         "forms_ready": forms_ready, "Action": Action, "return_methods": Dossier.ReturnMethod.choices,
         "documents": d.received_documents(),
         "error": error,
@@ -135,29 +115,58 @@ def detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
     return _detail(request, d)
 
 
+def _files(request: HttpRequest, name: str = "files") -> list[tuple[object, int | None]]:
+    return [(f, None) for f in request.FILES.getlist(name)]
+
+
+def _run(request: HttpRequest, action: str, *, dossier_id: int, actor: User, version: int) -> Dossier:
+    """Call the action's service with the arguments it takes, each read from the action's own form."""
+    i, v, note, post = dossier_id, version, request.POST.get("note", ""), request.POST
+    match action:
+        case Action.RECEIVE:
+            return services.dossier_receive_online(dossier_id=i, actor=actor, expected_version=v)
+        case Action.HAND_OVER:
+            return services.dossier_hand_over(dossier_id=i, actor=actor, note=note, expected_version=v)
+        case Action.APPROVE:
+            return services.dossier_approve(dossier_id=i, actor=actor, note=note, expected_version=v)
+        case Action.SEND_BACK:
+            return services.dossier_send_back(dossier_id=i, actor=actor, note=note, expected_version=v)
+        case Action.REQUEST_SUPPLEMENT:
+            return services.dossier_request_supplement(dossier_id=i, actor=actor, note=note, expected_version=v)
+        case Action.SUPPLY:
+            return services.dossier_supply(dossier_id=i, actor=actor, note=note, files=_files(request),
+                                           expected_version=v)
+        case Action.REFUSE:
+            return services.dossier_refuse(dossier_id=i, actor=actor, note=note, expected_version=v)
+        case Action.PAUSE:
+            return services.dossier_pause(dossier_id=i, actor=actor, note=note, expected_version=v)
+        case Action.RESUME:
+            return services.dossier_resume(dossier_id=i, actor=actor, note=note, expected_version=v)
+        case Action.EXTEND:
+            return services.dossier_extend(dossier_id=i, actor=actor, note=note,
+                                           working_days=post.get("working_days", ""), expected_version=v)
+        case Action.ISSUE_RESULT:
+            return services.dossier_issue_result(dossier_id=i, actor=actor,
+                                                 result_file=request.FILES.get("result_file"),
+                                                 result_code=post.get("result_code", ""), note=note,
+                                                 expected_version=v)
+        case Action.RETURN_RESULT:
+            return services.dossier_return_result(dossier_id=i, actor=actor, method=post.get("method", ""), note=note,
+                                                  expected_version=v)
+        case Action.WITHDRAW:
+            return services.dossier_withdraw(dossier_id=i, actor=actor, note=note, expected_version=v)
+    raise Http404("Thao tác không tồn tại.")
+
+
 @staff_required
 @require_POST
 def act(request: HttpRequest, dossier_id: int, action: str) -> HttpResponse:
+    """One action: one service call, which is one transaction (``transitions.transition``)."""
     if selectors.dossier_for(request.user, dossier_id) is None:
         raise Http404("Không tìm thấy hồ sơ.")
-    service = services.ACTIONS.get(action)
-    if service is None:
-        raise Http404("Thao tác không tồn tại.")
-    kwargs: dict = {"dossier_id": dossier_id, "actor": request.user,
-                    "expected_version": _int(request.POST.get("version"), 0)}
-    if "note" in inspect.signature(service).parameters:
-        kwargs["note"] = request.POST.get("note", "")
-    if action == Action.EXTEND:
-        kwargs["working_days"] = request.POST.get("working_days", "")
-    elif action == Action.ISSUE_RESULT:
-        kwargs["result_file"] = request.FILES.get("result_file")
-        kwargs["result_code"] = request.POST.get("result_code", "")
-    elif action == Action.RETURN_RESULT:
-        kwargs["method"] = request.POST.get("method", "")
-    elif action == Action.SUPPLY:
-        kwargs["files"] = [(f, None) for f in request.FILES.getlist("files")]
     try:
-        d = service(**kwargs)
+        d = _run(request, action, dossier_id=dossier_id, actor=request.user,
+                 version=_int(request.POST.get("version"), 0))
     except DossierError as exc:
         status = 409 if exc.code == "changed" else 403 if exc.code == "forbidden" else 400
         return _detail(request, selectors.dossier_for(request.user, dossier_id), error=exc.message, status=status)

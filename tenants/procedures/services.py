@@ -89,6 +89,17 @@ def procedure_override(*, procedure: Procedure, processing_amount: str | Decimal
     return procedure
 
 
+@transaction.atomic
+def procedure_settings_save(*, procedure: Procedure, enabled: bool, handling_units: list[Unit],
+                            processing_amount: str | Decimal | None = None, processing_unit: str | None = None,
+                            fee_amounts: dict[int, int | None] | None = None) -> Procedure:
+    """One save of a procedure's settings page, all or nothing: its local overrides, whether it is applied
+    and by which handling units (a refusal of either writes neither)."""
+    procedure_override(procedure=procedure, processing_amount=processing_amount, processing_unit=processing_unit,
+                       fee_amounts=fee_amounts)
+    return procedure_configure(procedure=procedure, enabled=enabled, handling_units=handling_units)
+
+
 def document_form_set(*, document: RequiredDocument, upload: object) -> RequiredDocument:
     """Attach (or replace) the blank form of a required document; the file is checked by its content."""
     from django.core.files.base import ContentFile

@@ -71,10 +71,10 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
                 if not raw.lstrip("-").isdigit():
                     raise ValidationError(f"Số tiền của “{fee.name}” phải là số nguyên (đồng).")
                 fees[fee.pk] = int(raw)
-            services.procedure_override(procedure=procedure, processing_amount=request.POST.get("processing_amount"),
-                                        processing_unit=request.POST.get("processing_unit"), fee_amounts=fees)
-            services.procedure_configure(procedure=procedure, enabled=request.POST.get("enabled") == "on",
-                                         handling_units=chosen)
+            services.procedure_settings_save(
+                procedure=procedure, enabled=request.POST.get("enabled") == "on", handling_units=chosen,
+                processing_amount=request.POST.get("processing_amount"),
+                processing_unit=request.POST.get("processing_unit"), fee_amounts=fees)
         except ValidationError as exc:
             _flash(request, exc)
         else:

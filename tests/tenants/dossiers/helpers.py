@@ -75,5 +75,20 @@ def receive(o: SimpleNamespace, *, when: dt.datetime | None = None, **overrides)
                            receiving_unit=o.one_stop, applicant=applicant, at=when, **overrides)
 
 
+def catalogue_update(o: SimpleNamespace, documents: list) -> object:
+    """The national catalogue publishes a new version of the office's procedure with ``documents`` (catalogue
+    records), and the tenant's administrator accepts it: public services only."""
+    from control.catalogue.records import Field, ProcedureRecord
+    from control.catalogue.services import catalogue_upsert
+    from tenants.procedures.services import procedure_update_accept
+
+    p = o.procedure
+    record = ProcedureRecord(code=p.code, name=p.name, field_code=o.field.code, levels={"province"},
+                             agency_kind="so_ban_nganh", processing_amount=p.processing_amount,
+                             processing_unit=p.processing_unit, documents=list(documents))
+    catalogue_upsert(fields=[Field(o.field.code, o.field.name)], procedures=[record], source="test")
+    return procedure_update_accept(procedure=p)
+
+
 def png() -> io.BytesIO:
     return io.BytesIO(PNG_BYTES)

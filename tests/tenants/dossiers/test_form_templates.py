@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from tests.conftest import host_of
 from tests.support import PASSWORD
-from tests.tenants.dossiers.helpers import PDF_BYTES
+from tests.tenants.dossiers.helpers import PDF_BYTES, catalogue_update
 
 pytestmark = pytest.mark.django_db
 
@@ -139,11 +139,10 @@ def test_another_tenant_neither_downloads_nor_replaces_the_form(office, admin_a,
 def test_a_catalogue_update_keeps_documents_in_place_with_their_forms(office, admin_a):
     from control.catalogue.records import RequiredDocument as Record
     from tenants.procedures.models import RequiredDocument
-    from tenants.procedures.services import _documents_update
 
     _upload(admin_a, office, "to-khai.xlsx", _xlsx())
     kept, dropped = office.docs
-    _documents_update(office.procedure, [
+    catalogue_update(office, [
         Record("Giấy tờ mới theo quy định 2026", originals=1),
         Record(kept.name, originals=2, copies=1, form_template_code="TK-01"),
     ])

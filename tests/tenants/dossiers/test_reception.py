@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tenants.dossiers.errors import InvalidInput, NotAllowed
 from tenants.dossiers.models import CodeSettings, Dossier, DossierEvent, DossierFile
 from tenants.dossiers.states import Status
-from tests.tenants.dossiers.helpers import APPLICANT, at, pdf_upload, receive
+from tests.tenants.dossiers.helpers import APPLICANT, at, catalogue_update, pdf_upload, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -170,13 +170,12 @@ def test_the_receipt_keeps_the_documents_as_received_after_a_catalogue_update(of
 
     from control.catalogue.records import RequiredDocument as Record
     from tenants.dossiers.pdf import dossier_form_pdf
-    from tenants.procedures.services import _documents_update
 
     first, second = office.docs
     d = receive(office, documents_checked=[first.pk])
     assert d.documents_received == [{"id": first.pk, "name": first.name, "received": True},
                                     {"id": second.pk, "name": second.name, "received": False}]
-    _documents_update(office.procedure, [Record("Tờ khai theo mẫu mới (2027)")])  # both replaced
+    catalogue_update(office, [Record("Tờ khai theo mẫu mới (2027)")])  # both replaced
     d = Dossier.objects.get(pk=d.pk)
     text = " ".join(PdfReader(io.BytesIO(dossier_form_pdf(d, "01"))).pages[0].extract_text().split())
     assert first.name in text and second.name in text and "mẫu mới (2027)" not in text
