@@ -45,7 +45,7 @@ from typing import Any
 
 from control.catalogue.agencies import applicant_kind, classify_agency, document_is_optional
 from control.catalogue.durations import parse_duration
-from control.catalogue.fees import fee_name_and_kind, parse_fee_amount
+from control.catalogue.fees import DEFAULT_FEE_NAMES, fee_name_and_kind, parse_fee_amount
 from control.catalogue.records import (
     LEVELS,
     MAX_LENGTHS,
@@ -65,7 +65,6 @@ NATIONAL_FILE_NAME = "national-procedures.jsonl.gz"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 _FEE_KINDS = {"FEE": "fee", "SERVICE_FEE": "charge", "PRICE_LEVEL": "price"}
-_DEFAULT_FEE_NAME = {"fee": "Phí", "charge": "Lệ phí", "price": "Giá dịch vụ"}
 _UNITS = {"WORKING_DAY": "working_day", "DAY": "calendar_day", "HOUR": "hour"}
 _UNIT_WORDS = {"WORKING_DAY": "ngày làm việc", "DAY": "ngày", "HOUR": "giờ"}
 _CHANNEL_ORDER = {"DIRECT": 0, "ONLINE": 1, "POSTAL": 2}
@@ -198,10 +197,10 @@ def _fees(obj: dict[str, Any], warn: Any) -> list[Fee]:
                     amount, _ = parse_fee_amount(text)
                 except FieldError as exc:
                     raise _Reject("channels.fees", exc.message_vi, exc.message_en, exc.reason) from exc
-            name = _DEFAULT_FEE_NAME[kind]
+            name = DEFAULT_FEE_NAMES[kind]
             if text:
                 guessed, _ = fee_name_and_kind(text)
-                if guessed not in _DEFAULT_FEE_NAME.values():
+                if guessed not in DEFAULT_FEE_NAMES.values():
                     name = guessed
             fee = Fee(name=name, kind=kind, amount_vnd=amount, legal_text=text)
             if fee not in fees:

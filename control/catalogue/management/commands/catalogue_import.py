@@ -29,7 +29,8 @@ class Command(BaseCommand):
         summary = report.summary()
         self.stdout.write(
             f"Tệp {summary['source']} ({summary['encoding']}): {summary['total_rows']} dòng, "
-            f"{summary['accepted']} hợp lệ, {summary['rejected_rows']} bị từ chối."
+            f"{summary['accepted']} hợp lệ ({summary['needs_review']} cần rà soát), "
+            f"{summary['rejected_rows']} bị từ chối."
         )
         if result is None:
             self.stdout.write("Chạy thử (--dry-run): không ghi gì.")
