@@ -92,7 +92,8 @@ DEFAULT_STEP_ACTIONS: dict[str, list[str]] = {
 
 
 def allowed_from(action: str) -> frozenset[str]:
-    return frozenset(TRANSITIONS.get(action, {}))
+    """The states of a dossier ``action`` may be done from (a new dossier's reception aside)."""
+    return frozenset(TRANSITIONS.get(action, {})) - {NEW}
 
 
 def target(action: str, from_status: str, decided: str | None) -> str | None:

@@ -31,6 +31,10 @@ def _int(value: object, default: int = 1) -> int:
         return default
 
 
+def _files(request: HttpRequest, name: str = "files") -> list[tuple[object, int | None]]:
+    return [(f, None) for f in request.FILES.getlist(name)]
+
+
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Worklist (``?ds=<key>``) or search (``?q=...`` and filters)."""
@@ -113,10 +117,6 @@ def detail(request: HttpRequest, dossier_id: int) -> HttpResponse:
     if d is None:
         raise Http404("Không tìm thấy hồ sơ.")
     return _detail(request, d)
-
-
-def _files(request: HttpRequest, name: str = "files") -> list[tuple[object, int | None]]:
-    return [(f, None) for f in request.FILES.getlist(name)]
 
 
 def _run(request: HttpRequest, action: str, *, dossier_id: int, actor: User, version: int) -> Dossier:
