@@ -101,6 +101,7 @@ SHARED_APPS = [
     "control.health",
     "control.console",
     "control.catalogue",  # national master catalogue
+    "control.backups",  # per-tenant backup and restore (archives recorded in public)
     "onboarding",  # sign-up, provisioning, go-live
     "billing.leasing",  # lease contracts, invoices (public schema)
 ]
@@ -232,6 +233,16 @@ CELERY_BEAT_SCHEDULE["leasing-dunning"] = {
 # flushes outbox messages whose enqueue failed. (tenant-schemas-celery 5: no "tenant_schemas" = all tenants.)
 CELERY_BEAT_SCHEDULE["dossiers-deadline-watch"] = {
     "task": "tenants.dossiers.tasks.deadline_watch", "schedule": 900.0, "options": {"expires": 840},
+}
+# Backups: every open tenant, from the public schema (one task per tenant), keeping BACKUP_KEEP archives each.
+BACKUP_ROOT = env("BACKUP_ROOT", default=str(BASE_DIR / ".data" / "backups"))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+BACKUP_EVERY_HOURS = env.int("BACKUP_EVERY_HOURS", default=24)
+BACKUP_SIGNING_KEY = env("BACKUP_SIGNING_KEY", default="")  # HMAC of the manifests; else derived from SECRET_KEY
+PG_BIN_DIR = env("PG_BIN_DIR", default="")  # pg_dump/psql of the server's version; else found (control/backups)
+CELERY_BEAT_SCHEDULE["backups-all-tenants"] = {
+    "task": "control.backups.tasks.backup_all", "schedule": BACKUP_EVERY_HOURS * 3600.0,
+    "tenant_schemas": ["public"], "options": {"expires": 3600},
 }
 SMS_BACKEND = env("SMS_BACKEND", default="tenants.notifications.sms.OutboxSmsBackend")
 
