@@ -19,32 +19,45 @@ ENVIRONMENT = env("DJANGO_ENV", default="development")
 PRODUCTION = ENVIRONMENT == "production"
 TESTING = ENVIRONMENT == "test"
 DEBUG = env.bool("DEBUG", default=ENVIRONMENT == "development")
+# Production refuses to start on a wrong configuration: one line per problem (config/startup.py prints them).
+_PROBLEMS: list[str] = []
+if PRODUCTION and DEBUG:
+    _PROBLEMS.append("DEBUG đang bật trong production (DEBUG=true): bỏ biến DEBUG hoặc đặt DEBUG=false.")
 
 _DEV_SECRET = "dev-only-secret-never-use-in-production-0123456789-abcdefghijklmnop"
 SECRET_KEY = env("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (
     not SECRET_KEY or SECRET_KEY == _DEV_SECRET or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
 ):
-    raise ImproperlyConfigured(
+    _PROBLEMS.append(
         "SECRET_KEY thiếu hoặc là giá trị mặc định/quá ngắn (cần >= 50 ký tự ngẫu nhiên) — "
         "production refuses to start without a real secret."
     )
 
 # --- Hosts: the platform domain serves the control plane, <slug>.<BASE_DOMAIN> a tenant ---
-BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
+BASE_DOMAIN = env("BASE_DOMAIN", default="" if PRODUCTION else "localhost")
+if PRODUCTION and not BASE_DOMAIN:
+    _PROBLEMS.append("BASE_DOMAIN thiếu: đặt tên miền của nền tảng (vd. motcua.gov.vn); "
+                     "mỗi tỉnh là <slug>.<BASE_DOMAIN>.")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env.list("EXTRA_ALLOWED_HOSTS", default=[])]
 
 # --- Services ---------------------------------------------------------------------------
 if env("DATABASE_URL", default="") and env("REDIS_URL", default=""):
     DATABASE_URL, REDIS_URL = env("DATABASE_URL"), env("REDIS_URL")
 elif PRODUCTION:
-    raise ImproperlyConfigured("DATABASE_URL và REDIS_URL là bắt buộc trong production.")
+    DATABASE_URL, REDIS_URL = env("DATABASE_URL", default=""), env("REDIS_URL", default="")
+    _PROBLEMS += [f"{name} thiếu: production không tự chạy dịch vụ nhúng, hãy đặt {name} (vd. {example})."
+                  for name, example in (("DATABASE_URL", "postgres://motcua@db:5432/motcua"),
+                                        ("REDIS_URL", "redis://redis:6379/0")) if not env(name, default="")]
 else:
     # Outside production, without URLs: the embedded services of the two commands (dev tooling).
     from devtools.devservices import resolve
 
     _urls = resolve()
     DATABASE_URL, REDIS_URL = _urls["DATABASE_URL"], _urls["REDIS_URL"]
+if _PROBLEMS:
+    raise ImproperlyConfigured("\n".join(_PROBLEMS))
 
 from core.db.urls import db_config  # noqa: E402
 
@@ -306,6 +319,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+
+# /readyz gives its checks only to the monitoring (this bearer token, or loopback); the Celery ping is kept so long.
+READYZ_TOKEN = env("READYZ_TOKEN", default="")
+READYZ_CELERY_CACHE_S = env.float("READYZ_CELERY_CACHE_S", default=10.0)
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:
