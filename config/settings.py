@@ -225,6 +225,7 @@ CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "core.beat:Scheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING (its personal-data filter)
 # An entry without "tenant_schemas" runs once in every open tenant's schema;
 # "tenant_schemas": ["public"] runs it once in the control plane.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
@@ -312,10 +313,13 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # --- Logging and error reporting -------------------------------------------------------------
+# Every handler masks personal data (ID numbers, phones, e-mails) in messages and tracebacks (core/pii.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "core.pii.ScrubPersonalData"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
