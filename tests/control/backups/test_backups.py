@@ -103,6 +103,8 @@ def province(django_db_setup, django_db_blocker, backup_root):
         connection.set_schema_to_public()
         for backup in Backup.objects.filter(slug=slug):
             Path(backup.path).unlink(missing_ok=True)
+            with suppress(OSError):
+                Path(backup.path).parent.rmdir()
         Backup.objects.filter(slug=slug).delete()
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM console_operatoraction WHERE tenant_id = %s", [tenant.pk])
