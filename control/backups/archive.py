@@ -195,7 +195,10 @@ def archive_open(*, archive: Path, staging: Path | None = None) -> Opened:
         raise ArchiveError("manifest.json không đúng định dạng bản sao lưu.")
     if not manifest_signature_ok(manifest):
         raise ArchiveError("Chữ ký của manifest không khớp: tệp lưu trữ đã bị sửa hoặc được ký bằng khoá khác.")
-    problems = _mismatches(manifest, seen)
+    try:
+        problems = _mismatches(manifest, seen)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ArchiveError(f"manifest.json thiếu mục {exc}.") from exc
     if problems:
         more = f" (và {len(problems) - 5} sai lệch khác)" if len(problems) > 5 else ""
         raise ArchiveError("Tệp lưu trữ không khớp manifest: " + "; ".join(problems[:5]) + more + ".")
