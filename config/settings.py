@@ -19,32 +19,45 @@ ENVIRONMENT = env("DJANGO_ENV", default="development")
 PRODUCTION = ENVIRONMENT == "production"
 TESTING = ENVIRONMENT == "test"
 DEBUG = env.bool("DEBUG", default=ENVIRONMENT == "development")
+# Production refuses to start on a wrong configuration: one line per problem (config/startup.py prints them).
+_PROBLEMS: list[str] = []
+if PRODUCTION and DEBUG:
+    _PROBLEMS.append("DEBUG đang bật trong production (DEBUG=true): bỏ biến DEBUG hoặc đặt DEBUG=false.")
 
 _DEV_SECRET = "dev-only-secret-never-use-in-production-0123456789-abcdefghijklmnop"
 SECRET_KEY = env("SECRET_KEY", default="" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (
     not SECRET_KEY or SECRET_KEY == _DEV_SECRET or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
 ):
-    raise ImproperlyConfigured(
+    _PROBLEMS.append(
         "SECRET_KEY thiếu hoặc là giá trị mặc định/quá ngắn (cần >= 50 ký tự ngẫu nhiên) — "
         "production refuses to start without a real secret."
     )
 
 # --- Hosts: the platform domain serves the control plane, <slug>.<BASE_DOMAIN> a tenant ---
-BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
+BASE_DOMAIN = env("BASE_DOMAIN", default="" if PRODUCTION else "localhost")
+if PRODUCTION and not BASE_DOMAIN:
+    _PROBLEMS.append("BASE_DOMAIN thiếu: đặt tên miền của nền tảng (vd. motcua.gov.vn); "
+                     "mỗi tỉnh là <slug>.<BASE_DOMAIN>.")
 ALLOWED_HOSTS = [BASE_DOMAIN, f".{BASE_DOMAIN}", *env.list("EXTRA_ALLOWED_HOSTS", default=[])]
 
 # --- Services ---------------------------------------------------------------------------
 if env("DATABASE_URL", default="") and env("REDIS_URL", default=""):
     DATABASE_URL, REDIS_URL = env("DATABASE_URL"), env("REDIS_URL")
 elif PRODUCTION:
-    raise ImproperlyConfigured("DATABASE_URL và REDIS_URL là bắt buộc trong production.")
+    DATABASE_URL, REDIS_URL = env("DATABASE_URL", default=""), env("REDIS_URL", default="")
+    _PROBLEMS += [f"{name} thiếu: production không tự chạy dịch vụ nhúng, hãy đặt {name} (vd. {example})."
+                  for name, example in (("DATABASE_URL", "postgres://motcua@db:5432/motcua"),
+                                        ("REDIS_URL", "redis://redis:6379/0")) if not env(name, default="")]
 else:
     # Outside production, without URLs: the embedded services of the two commands (dev tooling).
     from devtools.devservices import resolve
 
     _urls = resolve()
     DATABASE_URL, REDIS_URL = _urls["DATABASE_URL"], _urls["REDIS_URL"]
+if _PROBLEMS:
+    raise ImproperlyConfigured("\n".join(_PROBLEMS))
 
 from core.db.urls import db_config  # noqa: E402
 
@@ -101,6 +114,7 @@ SHARED_APPS = [
     "control.health",
     "control.console",
     "control.catalogue",  # national master catalogue
+    "control.backups",  # per-tenant backup and restore (archives recorded in public)
     "onboarding",  # sign-up, provisioning, go-live
     "billing.leasing",  # lease contracts, invoices (public schema)
 ]
@@ -211,6 +225,7 @@ CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "core.beat:Scheduler"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING (its personal-data filter)
 # An entry without "tenant_schemas" runs once in every open tenant's schema;
 # "tenant_schemas": ["public"] runs it once in the control plane.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
@@ -232,6 +247,16 @@ CELERY_BEAT_SCHEDULE["leasing-dunning"] = {
 # flushes outbox messages whose enqueue failed. (tenant-schemas-celery 5: no "tenant_schemas" = all tenants.)
 CELERY_BEAT_SCHEDULE["dossiers-deadline-watch"] = {
     "task": "tenants.dossiers.tasks.deadline_watch", "schedule": 900.0, "options": {"expires": 840},
+}
+# Backups: every open tenant, from the public schema (one task per tenant), keeping BACKUP_KEEP archives each.
+BACKUP_ROOT = env("BACKUP_ROOT", default=str(BASE_DIR / ".data" / "backups"))
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
+BACKUP_EVERY_HOURS = env.int("BACKUP_EVERY_HOURS", default=24)
+BACKUP_SIGNING_KEY = env("BACKUP_SIGNING_KEY", default="")  # HMAC of the manifests; else derived from SECRET_KEY
+PG_BIN_DIR = env("PG_BIN_DIR", default="")  # pg_dump/psql of the server's version; else found (control/backups)
+CELERY_BEAT_SCHEDULE["backups-all-tenants"] = {
+    "task": "control.backups.tasks.backup_all", "schedule": BACKUP_EVERY_HOURS * 3600.0,
+    "tenant_schemas": ["public"], "options": {"expires": 3600},
 }
 SMS_BACKEND = env("SMS_BACKEND", default="tenants.notifications.sms.OutboxSmsBackend")
 
@@ -288,13 +313,20 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # --- Logging and error reporting -------------------------------------------------------------
+# Every handler masks personal data (ID numbers, phones, e-mails) in messages and tracebacks (core/pii.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "core.pii.ScrubPersonalData"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
+
+# /readyz gives its checks only to the monitoring (this bearer token, or loopback); the Celery ping is kept so long.
+READYZ_TOKEN = env("READYZ_TOKEN", default="")
+READYZ_CELERY_CACHE_S = env.float("READYZ_CELERY_CACHE_S", default=10.0)
 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN:

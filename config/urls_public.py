@@ -17,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("dang-ky/", include("onboarding.urls_public")),  # provinces sign up
     path("console/billing/", include("billing.leasing.urls")),
+    path("console/backups/", include("control.backups.urls")),
     path("console/", include("control.console.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-_SENSITIVE_KEYS = re.compile(r"pass|secret|token|cookie|session|csrf|cccd|id_number|phone|email|hash", re.I)
-_ID_OR_PHONE = re.compile(r"\b\d{9,12}\b")
-
-
-def _scrub(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: ("[lọc]" if _SENSITIVE_KEYS.search(str(k)) else _scrub(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    if isinstance(value, str):
-        return _ID_OR_PHONE.sub("[lọc]", value)
-    return value
+from core.pii import scrub
 
 
 def before_send(event: dict, hint: dict) -> dict:
+    """Every string of the event masked (message, exception, frames' variables, request, breadcrumbs)."""
     event.pop("user", None)
     request = event.get("request")
     if isinstance(request, dict):
-        for key in ("cookies", "data", "headers", "query_string"):
-            if key in request:
-                request[key] = _scrub(request[key])
-    return _scrub(event)
+        request.pop("cookies", None)
+    return scrub(event)
 
 
-def init_sentry(dsn: str, *, environment: str) -> None:
+def before_breadcrumb(crumb: dict, hint: dict) -> dict:
+    return scrub(crumb)
+
+
+def init_sentry(dsn: str, *, environment: str, transport: Any = None) -> None:  # noqa: ANN401
+    """``transport``: sentry-sdk's own by default; a test gives a local one (no network)."""
     import sentry_sdk
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
@@ -38,7 +30,11 @@ def init_sentry(dsn: str, *, environment: str) -> None:
         dsn=dsn,
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
-        send_default_pii=False,
+        # no user, cookies, SQL or queue payloads; the rest is masked by before_send
+        data_collection={"user_info": False, "cookies": {"mode": "off"}, "database_query_data": False,
+                         "queues": False},
         before_send=before_send,
+        before_breadcrumb=before_breadcrumb,
         traces_sample_rate=0.0,
+        transport=transport,
     )
