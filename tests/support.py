@@ -189,9 +189,11 @@ def sign_in_http(http, base: str, username: str, *, schema: str, password: str =
 def browser_second_factor(page, username: str, schema: str) -> None:  # noqa: ANN001
     """In a real browser on the second-factor page: type the code of a freshly enrolled app."""
     page.wait_for_url("**/xac-thuc/**")
+    code = fresh_code(username, schema)
     if "/xac-thuc/dang-ky/" in page.url:
         page.reload()  # now that an app is enrolled, the sign-in asks for its code
-    page.get_by_label("Mã xác thực").fill(fresh_code(username, schema))
+        page.wait_for_url("**/xac-thuc/ma/**")
+    page.get_by_label("Mã xác thực").fill(code)
     page.get_by_role("button", name="Xác nhận").click()
 
 

@@ -81,7 +81,9 @@ class SecondFactorMiddleware:
             return None
         if request.path.startswith("/api/"):
             return HttpResponseForbidden("Cần xác thực hai bước trước khi dùng API.")
-        return HttpResponseRedirect(step_url(step, request.get_full_path()))
+        # from the enrol page (an app already enrolled) to the code, then on where the enrolment would have led
+        target = request.GET.get("next", "") if name == "signin-enrol" else request.get_full_path()
+        return HttpResponseRedirect(step_url(step, target or "/"))
 
 
 # Paths whose pages carry personal data or sign-in secrets, on either host.

@@ -117,17 +117,19 @@ def test_an_admin_without_an_app_is_sent_to_enrol_and_reaches_nothing_before(ten
     assert colleague.get("/staff/xac-thuc/dang-ky/").status_code == 200
 
 
-def _enrolled(tenant, username: str) -> tuple[Client, str, list[str]]:  # noqa: ANN001
-    """An administrator who enrolled through the pages: (signed-out client, app secret, recovery codes)."""
+def _enrolled(tenant, username: str) -> tuple[Client, str, str, list[str]]:  # noqa: ANN001
+    """An administrator who enrolled through the pages: (signed-out client, app secret, the code given at
+    enrolment, recovery codes)."""
     _staff(tenant, username, is_staff=True)
     client = Client(HTTP_HOST=host_of(tenant))
     client.post("/staff/login/", {"username": username, "password": PASSWORD})
     page = client.get("/staff/xac-thuc/dang-ky/")
     secret = secret_of(page.content.decode())
-    done = client.post("/staff/xac-thuc/dang-ky/", {"device": page.context["device"].pk, "code": app_code(secret)})
+    used = app_code(secret)
+    done = client.post("/staff/xac-thuc/dang-ky/", {"device": page.context["device"].pk, "code": used})
     codes = recovery_codes_of(done.content.decode())
     client.post("/staff/logout/")
-    return client, secret, codes
+    return client, secret, used, codes
 
 
 def _password_step(client: Client, username: str) -> str:
@@ -137,9 +139,9 @@ def _password_step(client: Client, username: str) -> str:
 
 
 def test_an_app_code_and_a_recovery_code_each_work_once(tenant_a):
-    client, secret, codes = _enrolled(tenant_a, "quantri-mot-lan")
+    client, secret, used, codes = _enrolled(tenant_a, "quantri-mot-lan")
     verify = _password_step(client, "quantri-mot-lan")
-    used = app_code(secret)  # the code of the enrolment, still on the phone's screen
+    # the code of the enrolment (still on the phone's screen) is refused
     assert "không đúng" in client.post(verify, {"code": used}).content.decode()
     assert client.get("/staff/").status_code == 302
     time.sleep(1.1)
