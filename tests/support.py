@@ -180,9 +180,9 @@ def sign_in_http(http, base: str, username: str, *, schema: str, password: str =
     location = response.headers.get("Location", "") if response.status_code == 302 else ""
     if "/xac-thuc/" in location and user_needs_code(username, schema) is not None:
         verify = base + location.replace("/xac-thuc/dang-ky/", "/xac-thuc/ma/")
+        code = fresh_code(username, schema)  # enrolled first: the code page is then the one shown
         page = http.get(verify)
-        response = http.post(verify, data={"csrfmiddlewaretoken": csrf.search(page.text).group(1),
-                                           "code": fresh_code(username, schema)})
+        response = http.post(verify, data={"csrfmiddlewaretoken": csrf.search(page.text).group(1), "code": code})
     return response
 
 
