@@ -201,6 +201,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries while locked do not prolong the lock
 AXES_LOCKOUT_CALLABLE = "core.signin.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.signin.address.client_ip"
+AXES_USERNAME_CALLABLE = "core.signin.lockout.username_of"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # Second factor: TOTP (an authenticator app) and single-use recovery codes.

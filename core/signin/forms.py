@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 
@@ -22,8 +23,29 @@ class CodeForm(forms.Form):
     )
 
 
+USERNAME_MAX = 150  # accounts_user.username
+PASSWORD_MAX = 4096
+
+
+def _bounded(form: AuthenticationForm) -> None:
+    """Django's sign-in form shows a maxlength but does not check it: an over-long value never reaches
+    authenticate() (nor the lock-out's tables)."""
+    form.fields["username"].validators.append(MaxLengthValidator(USERNAME_MAX))
+    form.fields["password"].validators.append(MaxLengthValidator(PASSWORD_MAX))
+
+
+class SignInForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        _bounded(self)
+
+
 class AdminOTPAuthenticationForm(AdminAuthenticationForm):
     """The admin's sign-in asks for the code of the authenticator app (or a recovery code) too."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        _bounded(self)
 
     otp_token = forms.CharField(label="Mã xác thực", max_length=32, required=False,
                                 widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))

@@ -54,6 +54,13 @@ class TenantLockoutHandler(AxesDatabaseHandler):
         AccessAttempt.objects.filter(username=user.get_username()).delete()  # the right password: start afresh
 
 
+def username_of(request: HttpRequest, credentials: dict | None) -> str | None:
+    """The username axes records (AXES_USERNAME_CALLABLE): as posted, cut to the column's length."""
+    source = credentials if credentials is not None else request.POST
+    username = source.get("username") if source is not None else None  # the field of every sign-in form here
+    return str(username)[:150] if username is not None else None
+
+
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None = None,
                      credentials: dict | None = None) -> HttpResponse:
     """The page of a refused sign-in while locked out (429), in Vietnamese (AXES_LOCKOUT_CALLABLE)."""

@@ -58,7 +58,8 @@ def event_record(*, kind: str, request: HttpRequest | None = None, user: User | 
 
 
 def normalise_code(code: str) -> str:
-    return "".join(code.split()).lower()[:16]
+    """As typed from a phone or from paper: spaces, dashes and capitals do not matter."""
+    return re.sub(r"[^0-9a-z]", "", code.lower())[:16]
 
 
 def code_verify(*, user: User, code: str, request: HttpRequest | None = None) -> Device | None:

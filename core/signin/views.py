@@ -4,6 +4,7 @@ Mounted on both hosts (``core.signin.urls``): under /staff/ on a tenant's, at th
 
 from __future__ import annotations
 
+import re
 from base64 import b32encode
 
 import segno
@@ -23,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name
 
 from core.signin import services
-from core.signin.forms import CODE_ERROR, CodeForm, NewPasswordForm, ResetRequestForm
+from core.signin.forms import CODE_ERROR, CodeForm, NewPasswordForm, ResetRequestForm, SignInForm
 from core.signin.tokens import reset_token_generator
 
 
@@ -43,6 +44,7 @@ class SignInView(auth_views.LoginView):
     """Password first; whoever has (or must have) a second factor is then asked for it."""
 
     redirect_authenticated_user = True
+    authentication_form = SignInForm
 
     def form_valid(self, form) -> HttpResponse:  # noqa: ANN001
         response = super().form_valid(form)
@@ -94,8 +96,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
         return redirect(step_url("signin-verify", target))  # a new app only after the current one's code
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = services.totp_enrol_confirm(user=user, device_id=int(request.POST.get("device") or 0),
-                                           code=form.cleaned_data["code"], request=request)
+        posted = request.POST.get("device", "")
+        device_id = int(posted) if re.fullmatch(r"[0-9]{1,18}", posted) else 0
+        done = services.totp_enrol_confirm(user=user, device_id=device_id, code=form.cleaned_data["code"],
+                                           request=request)
         if done is not None:
             device, codes = done
             otp_login(request, device)

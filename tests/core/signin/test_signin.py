@@ -304,3 +304,26 @@ def test_staff_pages_pdfs_exports_and_files_are_never_stored(tenant_a, client_a,
     for url in ("/console/", "/admin/", "/admin/accounts/user/"):
         assert _no_store(platform_client.get(url)), url
     assert _no_store(Client(HTTP_HOST="localhost").get("/login/"))
+
+
+def test_hostile_input_on_the_sign_in_pages_is_an_answer_not_an_error(tenant_a):
+    _staff(tenant_a, "quantri-thu-loi", is_staff=True)
+    client = Client(HTTP_HOST=host_of(tenant_a), raise_request_exception=False)
+    for data in ({"username": "a\x00b", "password": "x"}, {"username": "x" * 10_000, "password": "y" * 10_000}):
+        assert client.post("/staff/login/", data).status_code == 200
+    client.post("/staff/login/", {"username": "quantri-thu-loi", "password": PASSWORD})
+    for device in ("99999999999999999999999", "abc", "\x00", "²"):
+        for code in ("12\x003456", "x" * 10_000, "' OR 1=1 --"):
+            assert client.post("/staff/xac-thuc/dang-ky/", {"device": device, "code": code}).status_code == 200
+    fresh_code("quantri-thu-loi", tenant_a.schema_name)
+    for code in ("12\x003456", "x" * 10_000, "ab-cd ef\tgh"):
+        assert client.post("/staff/xac-thuc/ma/", {"code": code}).status_code == 200
+    for email in ("a\x00@b.vn", "x" * 10_000):
+        assert client.post("/staff/quen-mat-khau/", {"email": email}).status_code == 200
+    assert client.get("/staff/dat-lai-mat-khau/%00/abc/").status_code in (200, 404)
+    assert client.get("/staff/dat-lai-mat-khau/" + "A" * 5000 + "/x-y/").status_code in (200, 404)
+    platform = Client(HTTP_HOST="localhost", raise_request_exception=False)
+    for data in ({"username": "x" * 10_000, "password": "y", "otp_token": "1"},
+                 {"username": "operator", "password": PASSWORD, "otp_token": "\x00" * 50}):
+        assert platform.post("/admin/login/", data).status_code == 200
+        assert platform.post("/login/", data).status_code == 200 or data["username"] == "operator"
