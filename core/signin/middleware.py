@@ -29,16 +29,16 @@ class IdleTimeoutMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = request.session
         if SESSION_KEY in session:
-            now = int(time.time())
-            limit = int(settings.SIGNIN_IDLE_MINUTES * 60)
+            now = round(time.time(), 1)
+            limit = settings.SIGNIN_IDLE_MINUTES * 60
             seen = session.get(SEEN_KEY)
             if seen is not None and now - seen > limit:
-                idle_signed_out(user=request.user, request=request, idle_seconds=now - seen)
+                idle_signed_out(user=request.user, request=request, idle_seconds=int(now - seen))
                 logout(request)
                 minutes = f"{settings.SIGNIN_IDLE_MINUTES:g}"
                 messages.info(request, f"Phiên làm việc đã kết thúc vì không thao tác trong {minutes} phút. "
                                        "Vui lòng đăng nhập lại.")
-            elif seen is None or now - seen >= min(60, limit // 4):
+            elif seen is None or now - seen >= min(60, limit / 4):
                 session[SEEN_KEY] = now
         return self.get_response(request)
 
