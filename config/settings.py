@@ -7,6 +7,7 @@ REDIS_URL outside production, embedded PostgreSQL and Redis are started under ``
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -97,6 +98,8 @@ CACHES = {
 }
 
 # --- Tenancy ----------------------------------------------------------------------------
+# Sign-in safety (core/signin): accounts live in every schema, so do their lock-outs, devices and log.
+SIGNIN_APPS = ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static", "core.signin"]
 SHARED_APPS = [
     "django_tenants",
     "control.tenancy",
@@ -106,7 +109,7 @@ SHARED_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.admin",
+    "core.signin.apps.SecureAdminConfig",  # django.contrib.admin, its site asking for the second factor
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
@@ -117,6 +120,7 @@ SHARED_APPS = [
     "control.backups",  # per-tenant backup and restore (archives recorded in public)
     "onboarding",  # sign-up, provisioning, go-live
     "billing.leasing",  # lease contracts, invoices (public schema)
+    *SIGNIN_APPS,
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -132,6 +136,7 @@ TENANT_APPS = [
     "tenants.dossiers",
     "tenants.notifications",
     "billing.fees",  # citizens' fee payments (tenant schema)
+    *SIGNIN_APPS,
 ]
 if not PRODUCTION:
     SHARED_APPS.append("devtools")  # demo_setup: dev tooling of the two commands, never in production
@@ -155,9 +160,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "core.audit.actor.ActorMiddleware",  # who changes a tenant's configuration (core.audit.actor)
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.signin.middleware.IdleTimeoutMiddleware",  # ends a session idle for SIGNIN_IDLE_MINUTES
+    "django_otp.middleware.OTPMiddleware",
+    "core.signin.middleware.SecondFactorMiddleware",  # who must give a second factor gives it first
+    "core.signin.middleware.NoStoreMiddleware",  # staff pages, files and exports never kept in a cache
+    "core.audit.actor.ActorMiddleware",  # who changes a tenant's configuration (core.audit.actor)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into its page (core.signin.lockout)
 ]
 
 TEMPLATES = [
@@ -186,6 +196,37 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# --- Sign-in safety (core/signin) -----------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out: per account after SIGNIN_FAILURES_PER_ACCOUNT failures, per address after SIGNIN_FAILURES_PER_IP
+# (a province's counters share one address), for SIGNIN_LOCKOUT_MINUTES; each tenant's in its own schema.
+SIGNIN_FAILURES_PER_ACCOUNT = env.int("SIGNIN_FAILURES_PER_ACCOUNT", default=5)
+SIGNIN_FAILURES_PER_IP = env.int("SIGNIN_FAILURES_PER_IP", default=30)
+SIGNIN_LOCKOUT_MINUTES = env.int("SIGNIN_LOCKOUT_MINUTES", default=15)
+SIGNIN_PROXY_COUNT = env.int("SIGNIN_PROXY_COUNT", default=0)  # reverse proxies in front (X-Forwarded-For)
+AXES_HANDLER = "core.signin.lockout.TenantLockoutHandler"
+AXES_FAILURE_LIMIT = SIGNIN_FAILURES_PER_ACCOUNT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = dt.timedelta(minutes=SIGNIN_LOCKOUT_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries while locked do not prolong the lock
+AXES_LOCKOUT_CALLABLE = "core.signin.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.signin.address.client_ip"
+AXES_USERNAME_CALLABLE = "core.signin.lockout.username_of"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# Second factor: TOTP (an authenticator app) and single-use recovery codes.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Một cửa điện tử")
+SIGNIN_RECOVERY_CODES = 10
+# Password reset links: single use (bound to the password hash), expiring, valid only in the schema that sent them.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
+# Sessions end when the browser closes, after SIGNIN_IDLE_MINUTES without a request, and after a working day.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
+SIGNIN_IDLE_MINUTES = env.float("SIGNIN_IDLE_MINUTES", default=30)
 
 # --- Language and time ------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -321,7 +362,8 @@ LOGGING = {
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"], "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"},
+                "axes": {"level": "WARNING"}},  # failures and lock-outs only, not every successful sign-in
 }
 
 # /readyz gives its checks only to the monitoring (this bearer token, or loopback); the Celery ping is kept so long.

@@ -7,13 +7,15 @@ from drf_spectacular.views import SpectacularAPIView
 
 from control.console import views as console
 from control.health import views as health
+from core.signin import views as signin
 
 admin.site.site_header = "Quản trị nền tảng Một cửa điện tử"
 admin.site.site_title = "Quản trị nền tảng"
 
 urlpatterns = [
     path("", console.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True, next_page="console"), name="login"),
+    path("login/", signin.SignInView.as_view(next_page="console"), name="login"),
+    path("", include("core.signin.urls")),  # second factor, password reset (core/signin)
     path("logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("dang-ky/", include("onboarding.urls_public")),  # provinces sign up
     path("console/billing/", include("billing.leasing.urls")),

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from control.health import views as health
+from core.signin import views as signin
 from tenants.office import views as office
 from tenants.portal import views as portal
 from tenants.procedures import views as procedures
@@ -14,13 +15,10 @@ urlpatterns = [
     path("tra-cuu/", include("tenants.dossiers.urls_public")),  # public tracking (QR of the receipt)
     path("thanh-toan/", include("billing.fees.urls_public")),  # citizen payment pages, VNPay return + IPN
     path("mau-don/<int:doc_id>/", procedures.document_form_download, name="document-form-download"),  # blank forms
-    path(
-        "staff/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, next_page="office-home"),
-        name="login",
-    ),
+    path("staff/login/", signin.SignInView.as_view(next_page="office-home"), name="login"),
     path("staff/logout/", auth_views.LogoutView.as_view(next_page="home"), name="logout"),
     path("staff/", office.home, name="office-home"),
+    path("staff/", include("core.signin.urls")),  # second factor, password reset (core/signin)
     path("staff/files/<path:path>", office.media, name="office-media"),
     path("staff/nhat-ky-cau-hinh/", office.config_log, name="office-config-log"),
     path("staff/setup/", include("onboarding.urls_tenant")),

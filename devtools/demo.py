@@ -54,6 +54,7 @@ def main() -> int:
         f"  Quản trị Django:             http://{base}:{port}/admin/\n"
         f"  Hải Phòng (cán bộ):          http://haiphong.{base}:{port}/staff/   đăng nhập: admin / MotCua@2026\n"
         f"  Lạng Sơn (cán bộ):           http://langson.{base}:{port}/staff/    đăng nhập: admin / MotCua@2026\n"
+        "  operator và admin: lần đăng nhập đầu tiên sẽ đăng ký ứng dụng xác thực (mã QR), sau đó nhập mã 6 số.\n"
         f"  Sức khỏe:                    http://{base}:{port}/readyz\n"
         f"  VNPay sandbox (thẻ thử NCB 9704198526191432198, NGUYEN VAN A, 07/15, OTP 123456): "
         f"http://127.0.0.1:{sandbox_port}/\n"

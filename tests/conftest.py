@@ -10,10 +10,14 @@ import os
 import uuid
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
 from django.db import connection
 from django.test import Client
 
-from tests.support import PASSWORD
+from tests.support import PASSWORD, force_login_passes_second_factor
+
+# force_login skips the second factor as it skips the password (tests.support).
+user_logged_in.connect(force_login_passes_second_factor, dispatch_uid="tests-force-login-otp")
 
 TENANTS = {"alpha": "Tỉnh Alpha", "beta": "Tỉnh Beta"}
 

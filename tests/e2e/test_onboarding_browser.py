@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import PASSWORD, ROOT
+from tests.core.signin.helpers import app_code
+from tests.support import PASSWORD, ROOT, browser_second_factor
 
 SLUG = "phutho"
 EMAIL = "vanphong@phutho-e2e.gov.vn"
@@ -47,7 +48,8 @@ def _admin_link(port: str, since: float) -> str:
     raise AssertionError("no e-mail with the admin link")
 
 
-def test_sign_up_approve_provision_setup_and_go_live(browser, live_server_url, celery_queue, clean):
+def test_sign_up_approve_provision_setup_and_go_live(browser, live_server_url, celery_queue, clean,
+                                                      django_db_blocker):
     # celery_queue: the worker on the queue the live server enqueues on (this session's). Without
     # it the provisioning waits for a worker another test of this session may or may not have started.
     port = live_server_url.rsplit(":", 1)[1]
@@ -72,6 +74,9 @@ def test_sign_up_approve_provision_setup_and_go_live(browser, live_server_url, c
     op.get_by_label("Tên đăng nhập").fill("operator")
     op.get_by_label("Mật khẩu").fill(PASSWORD)
     op.get_by_role("button", name="Đăng nhập").click()
+    with django_db_blocker.unblock():  # the operator's authenticator app
+        browser_second_factor(op, "operator", "public")
+    op.wait_for_url("**/console/")
     op.goto(f"{platform}/console/")
     op.get_by_role("button", name="Duyệt Tỉnh Phú Thọ").click()
     op.wait_for_load_state()
@@ -86,6 +91,12 @@ def test_sign_up_approve_provision_setup_and_go_live(browser, live_server_url, c
     admin.get_by_label("Mật khẩu mới", exact=True).fill("Phu-Tho-Dat-To-2026")
     admin.get_by_label("Xác nhận mật khẩu mới").fill("Phu-Tho-Dat-To-2026")
     admin.get_by_role("button", name="Đặt mật khẩu").click()
+    # an administrator enrols an authenticator app before the setup
+    admin.wait_for_url("**/staff/xac-thuc/dang-ky/**")
+    admin.get_by_label("Mã xác thực").fill(app_code(admin.locator("#otp-secret").inner_text()))
+    admin.get_by_role("button", name="Hoàn tất đăng ký").click()
+    assert admin.locator("#recovery-codes code").count() == 10
+    admin.get_by_role("link", name="Tôi đã cất các mã, tiếp tục").click()
     admin.wait_for_url("**/staff/setup/")
     base = f"http://{SLUG}.localhost:{port}"
 

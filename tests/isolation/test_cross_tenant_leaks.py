@@ -12,7 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django_tenants.utils import schema_context
 
 from core.accounts.models import User
-from tests.support import PASSWORD
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_cache_keys_carry_the_schema(tenant_a, tenant_b):
 
 
 def test_session_cookie_of_one_tenant_is_worthless_on_another(client_a, client_b):
-    response = client_a.post("/staff/login/", {"username": "admin-alpha", "password": PASSWORD})
+    response = sign_in(client_a, "admin-alpha")
     cookie = response.cookies["sessionid"]
     assert cookie["domain"] == ""  # host-only: a browser never sends it to another host
     assert client_a.get("/staff/").status_code == 200
@@ -45,12 +45,12 @@ def test_media_paths_are_scoped_to_the_current_tenant(client_a, client_b, tenant
         stored = default_storage.save(name, ContentFile(b"ho so cua alpha"))
         assert default_storage.path(stored).split("/")[-3] == tenant_a.schema_name
     try:
-        client_a.post("/staff/login/", {"username": "admin-alpha", "password": PASSWORD})
+        sign_in(client_a, "admin-alpha")
         own = client_a.get(f"/staff/files/{stored}")
         assert own.status_code == 200
         assert b"".join(own.streaming_content) == b"ho so cua alpha"
 
-        client_b.post("/staff/login/", {"username": "admin-beta", "password": PASSWORD})
+        sign_in(client_b, "admin-beta")
         assert client_b.get(f"/staff/files/{stored}").status_code == 404
         assert client_b.get(f"/staff/files/../{tenant_a.schema_name}/{stored}").status_code == 404
         assert client_b.get(f"/staff/files/%2E%2E/{tenant_a.schema_name}/{stored}").status_code == 404
@@ -94,8 +94,8 @@ def test_search_path_after_a_database_error(tenant_a, tenant_b):
 
 
 def test_request_after_an_error_on_another_tenant_sees_its_own_data(client_a, client_b):
-    client_a.post("/staff/login/", {"username": "admin-alpha", "password": PASSWORD})
-    client_b.post("/staff/login/", {"username": "admin-beta", "password": PASSWORD})
+    sign_in(client_a, "admin-alpha")
+    sign_in(client_b, "admin-beta")
     assert client_a.get("/staff/files/missing.txt").status_code == 404
     me = client_b.get("/api/v1/me").json()
     assert me == {"username": "admin-beta", "kind": "staff", "tenant": "t_beta"}

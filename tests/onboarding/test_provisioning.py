@@ -25,7 +25,7 @@ from onboarding.clone import clone_template, clone_template_parallel, foreign_ke
 from onboarding.models import Application, Provisioning
 from onboarding.provisioning import ProvisioningFailed, provisioning_run
 from tests.onboarding.helpers import sign_up, wipe
-from tests.support import ROOT, database_url_for_tests, server_env
+from tests.support import ROOT, database_url_for_tests, fresh_code, server_env
 
 LEVELS = ["province", "commune"]
 
@@ -142,7 +142,10 @@ def test_a_province_is_provisioned_with_its_communes_catalogue_calendar_and_admi
     done = client.post(form.redirect_chain[-1][0] if form.redirect_chain else link,
                        {"new_password1": "Hai-Phong-2026!", "new_password2": "Hai-Phong-2026!"})
     assert done.status_code == 302
-    assert client.get("/staff/setup/").status_code == 200  # logged in by the link
+    # signed in by the link; an administrator gives a second factor before anything else
+    assert client.get("/staff/setup/")["Location"].startswith("/staff/xac-thuc/dang-ky/")
+    client.post("/staff/xac-thuc/ma/", {"code": fresh_code("admin", "t_haiphong")})
+    assert client.get("/staff/setup/").status_code == 200
     again = Client(HTTP_HOST="haiphong.localhost").get(link, follow=True)
     assert "không hợp lệ hoặc đã được dùng" in again.content.decode()  # one-time
 

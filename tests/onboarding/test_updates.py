@@ -17,6 +17,7 @@ from onboarding import services
 from onboarding.provisioning import provisioning_run
 from onboarding.upgrade import pending_by_schema, tenant_schemas
 from tests.onboarding.helpers import sign_up
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 PW = "Quan-Tri-Tinh-2026!"
@@ -43,7 +44,7 @@ def test_update_available_accept_keeps_local_settings_decline_hides(province):
         codes = list(Procedure.objects.order_by("code").values_list("code", flat=True)[:2])
     recs = {r.code: r for r in cat.procedures}
     client = Client(HTTP_HOST="bacninh.localhost")
-    client.post("/staff/login/", {"username": "admin", "password": PW})
+    sign_in(client, "admin", PW)
     assert "Không có bản cập nhật nào" in client.get("/staff/procedures/cap-nhat/").content.decode()
 
     # a local override of the processing time on the first one

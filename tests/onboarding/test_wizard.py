@@ -12,7 +12,7 @@ from core.accounts.models import User
 from onboarding import services
 from onboarding.provisioning import provisioning_run
 from tests.onboarding.helpers import sign_up
-from tests.support import PASSWORD
+from tests.support import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 ADMIN_PW = "Quan-Tri-Tinh-2026!"
@@ -34,7 +34,7 @@ def province():
 
 def _login(username: str, password: str, host: str = "quangninh.localhost") -> Client:
     client = Client(HTTP_HOST=host)
-    assert client.post("/staff/login/", {"username": username, "password": password}).status_code == 302
+    assert sign_in(client, username, password).status_code == 302
     return client
 
 
@@ -50,7 +50,7 @@ def test_owner_colleague_and_outsider(province, client_b):
     for url in PAGES:
         assert colleague.get(url).status_code == 403, url
     assert colleague.post("/staff/setup/kiem-tra/van-hanh/").status_code == 403
-    response = client_b.post("/staff/login/", {"username": "admin-beta", "password": PASSWORD})
+    response = sign_in(client_b, "admin-beta")
     outsider = Client(HTTP_HOST="quangninh.localhost")
     outsider.cookies["sessionid"] = response.cookies["sessionid"].value
     for url in PAGES:

@@ -11,14 +11,12 @@ from openpyxl import load_workbook
 
 from billing.fees.models import LedgerEntry, MerchantTerminal, Payment, PaymentEvent, Refund
 from tests.billing.helpers import CSRF_RE, citizen, pay_at_gateway, start_checkout, wait_for
-from tests.support import PASSWORD
+from tests.support import PASSWORD, sign_in_http
 
 
 def _login(live, username: str) -> httpx.Client:
     browser = citizen()
-    page = browser.get(f"{live.base}/staff/login/")
-    r = browser.post(f"{live.base}/staff/login/", data={
-        "csrfmiddlewaretoken": CSRF_RE.search(page.text).group(1), "username": username, "password": PASSWORD})
+    r = sign_in_http(browser, live.base, username, schema=live.tenant.schema_name)
     assert r.status_code == 302, r.text[:300]
     return browser
 

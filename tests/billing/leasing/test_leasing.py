@@ -13,7 +13,7 @@ from billing.leasing import services
 from billing.leasing.models import DunningEvent, Invoice, PlatformLedgerEntry
 from billing.leasing.vietqr import crc16_ccitt_false, vietqr_payload
 from control.tenancy.models import Tenant
-from tests.support import PASSWORD
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_manual_suspension_not_lifted_by_payment(contract, tenant_a):
 
 
 def _operator(platform_client):
-    platform_client.login(username="operator", password=PASSWORD)
+    sign_in(platform_client, "operator")
     return platform_client
 
 

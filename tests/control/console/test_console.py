@@ -13,12 +13,12 @@ from control.tenancy.models import Tenant
 from core.accounts.models import User
 from onboarding.models import Application, Provisioning
 from tests.onboarding.helpers import sign_up, wipe
-from tests.support import PASSWORD
+from tests.support import PASSWORD, sign_in
 
 
 def _operator_client() -> Client:
     client = Client(HTTP_HOST="localhost")
-    assert client.post("/login/", {"username": "operator", "password": PASSWORD}).status_code == 302
+    assert sign_in(client, "operator").status_code == 302
     return client
 
 

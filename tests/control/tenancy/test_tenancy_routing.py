@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from control.tenancy import routing, routing_cache, services
 from control.tenancy.models import Tenant
-from tests.support import PASSWORD
+from tests.support import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_unknown_host_is_404_naming_no_tenant(client, host):
 
 
 def test_staff_signs_in_on_own_tenant_only(client_a, client_b):
-    ok = client_a.post("/staff/login/", {"username": "admin-alpha", "password": PASSWORD})
+    ok = sign_in(client_a, "admin-alpha")
     assert ok.status_code == 302
     assert ok["Location"] == "/staff/"  # staff land in the back office, not on the citizen portal
     page = client_a.get("/staff/")
@@ -49,7 +49,7 @@ def test_staff_signs_in_on_own_tenant_only(client_a, client_b):
 
 def test_operator_console_needs_an_operator(platform_client, client_a):
     assert platform_client.get("/console/").status_code == 302
-    signed_in = platform_client.post("/login/", {"username": "operator", "password": PASSWORD})
+    signed_in = sign_in(platform_client, "operator")
     assert signed_in["Location"] == "/console/"
     page = platform_client.get("/console/")
     assert page.status_code == 200

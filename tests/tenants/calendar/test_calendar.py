@@ -17,7 +17,7 @@ from tenants.calendar.selectors import tenant_calendar
 from tenants.calendar.vn_holidays import public_holidays
 from tenants.calendar.workingtime import TZ, Duration
 from tests.conftest import host_of
-from tests.support import PASSWORD
+from tests.support import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 URL = "/staff/setup/lich-lam-viec/"
@@ -26,7 +26,7 @@ NEXT_YEAR = timezone.now().astimezone(TZ).year + 1
 
 def _login(tenant, username: str) -> Client:  # noqa: ANN001
     client = Client(HTTP_HOST=host_of(tenant))
-    assert client.post("/staff/login/", {"username": username, "password": PASSWORD}).status_code == 302
+    assert sign_in(client, username).status_code == 302
     return client
 
 
@@ -174,7 +174,7 @@ def test_outsider_from_beta_can_neither_see_nor_change_alphas_calendar(people, t
     with schema_context(tenant_a.schema_name):
         secret = CalendarException.objects.create(date=dt.date(NEXT_YEAR, 6, 2), kind="day_off",
                                                   reason="Riêng của Alpha")
-    response = client_b.post("/staff/login/", {"username": "admin-beta", "password": PASSWORD})
+    response = sign_in(client_b, "admin-beta")
     outsider = Client(HTTP_HOST=host_of(tenant_a))
     outsider.cookies["sessionid"] = response.cookies["sessionid"].value
     assert outsider.get(URL).status_code == 302  # not signed in on alpha

@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from openpyxl import Workbook
 
 from tests.conftest import host_of
-from tests.support import PASSWORD
+from tests.support import sign_in
 from tests.tenants.dossiers.helpers import PDF_BYTES, catalogue_update
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_another_tenant_neither_downloads_nor_replaces_the_form(office, admin_a,
     doc_id, code = office.docs[0].pk, office.procedure.code
     other = Client(HTTP_HOST=host_of(tenant_b))
     assert other.get(f"/mau-don/{doc_id}/").status_code == 404
-    other.post("/staff/login/", {"username": "admin-beta", "password": PASSWORD})
+    sign_in(other, "admin-beta")
     assert other.post(f"/staff/procedures/{code}/mau-don/{doc_id}/",
                       {"form_file": SimpleUploadedFile("x.pdf", PDF_BYTES)}).status_code == 404
     with schema_context(tenant_b.schema_name):

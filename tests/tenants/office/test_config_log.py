@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.audit.append_only import AppendOnlyError
-from tests.support import PASSWORD
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_only_administrators_of_this_tenant_read_it(office, client_a, client_b, 
     assert client_a.get(LOG).status_code == 403
     client_a.logout()
     assert client_a.get(LOG).status_code == 302  # to the login page
-    client_b.post("/staff/login/", {"username": "admin-beta", "password": PASSWORD})
+    sign_in(client_b, "admin-beta")
     page = client_b.get(LOG)
     assert page.status_code == 200 and marker not in page.content.decode()
     with schema_context(tenant_b.schema_name):

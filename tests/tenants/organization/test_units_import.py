@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 from control.catalogue.importer import encode_cp1258
 from core.accounts.models import User
 from tests.conftest import host_of
-from tests.support import PASSWORD
+from tests.support import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 URL = "/staff/setup/don-vi/nhap/"
@@ -22,7 +22,7 @@ HEADER = "Tên đơn vị;Loại;Mã cơ quan;Mã đơn vị hành chính;Đơn 
 
 def _owner(tenant) -> Client:  # noqa: ANN001
     client = Client(HTTP_HOST=host_of(tenant))
-    assert client.post("/staff/login/", {"username": f"admin-{tenant.slug}", "password": PASSWORD}).status_code == 302
+    assert sign_in(client, f"admin-{tenant.slug}").status_code == 302
     return client
 
 
@@ -137,7 +137,7 @@ def test_colleague_gets_403_and_outsider_from_beta_is_not_signed_in(tenant_a, cl
     colleague = Client(HTTP_HOST=host_of(tenant_a))
     assert colleague.post("/staff/login/", {"username": "canbo", "password": PASSWORD}).status_code == 302
     assert colleague.post(URL, {"file": SimpleUploadedFile("a.csv", data)}).status_code == 403
-    response = client_b.post("/staff/login/", {"username": "admin-beta", "password": PASSWORD})
+    response = sign_in(client_b, "admin-beta")
     outsider = Client(HTTP_HOST=host_of(tenant_a))
     outsider.cookies["sessionid"] = response.cookies["sessionid"].value
     assert outsider.post(URL, {"file": SimpleUploadedFile("a.csv", data)}).status_code == 302
