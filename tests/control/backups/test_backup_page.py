@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 
 from control.backups.models import Backup
 from core.accounts.models import User
-from tests.support import PASSWORD
+from tests.support import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 SECRET_PATH = "/srv/sao-luu/alpha/alpha-20260101T000000Z.tar.gz"
@@ -32,7 +32,7 @@ def backups(tenant_a):
 
 def _operator() -> Client:
     client = Client(HTTP_HOST="localhost")
-    assert client.post("/login/", {"username": "operator", "password": PASSWORD}).status_code == 302
+    assert sign_in(client, "operator").status_code == 302
     return client
 
 
@@ -66,11 +66,11 @@ def test_outsiders_get_nothing(backups, client_a, platform_client):
     with schema_context("public"):
         User.objects.create_user(username="khong-dieu-hanh", password=PASSWORD, kind=User.Kind.STAFF)
     other = Client(HTTP_HOST="localhost")
-    assert other.post("/login/", {"username": "khong-dieu-hanh", "password": PASSWORD}).status_code == 302
+    assert sign_in(other, "khong-dieu-hanh").status_code == 302
     response = other.get("/console/backups/")
     assert response.status_code == 302 and SECRET_PATH.encode() not in response.content
     # a tenant's administrator, on the tenant's host: no such page there
-    assert client_a.post("/staff/login/", {"username": "admin-alpha", "password": PASSWORD}).status_code == 302
+    assert sign_in(client_a, "admin-alpha").status_code == 302
     response = client_a.get("/console/backups/")
     assert response.status_code == 404 and SECRET_PATH.encode() not in response.content
     # ... nor with the tenant's session cookie carried to the platform's host

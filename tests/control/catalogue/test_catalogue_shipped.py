@@ -48,9 +48,9 @@ def test_flagged_records_are_stored_listed_and_read_as_flagged():
     flags = interface.review_flags(["1.000656", "1.001193"])
     assert list(flags) == ["1.000656"] and "cần rà soát" in flags["1.000656"]
 
-    User.objects.create_superuser(username="catalogue-admin", password="Pw-12345678", email="a@example.gov.vn")
+    user = User.objects.create_superuser(username="catalogue-admin", password="Pw-12345678", email="a@example.gov.vn")
     admin = Client(HTTP_HOST="localhost")
-    admin.login(username="catalogue-admin", password="Pw-12345678")
+    admin.force_login(user)
     page = admin.get("/admin/catalogue/masterprocedure/", {"needs_review__exact": "1", "is_current__exact": "1"})
     html = page.content.decode()
     assert page.status_code == 200
