@@ -118,3 +118,15 @@ def test_offboarded_is_final(tenant_a):
     for to in STATUSES:
         with pytest.raises(TenantLifecycleError):
             transition(tenant_id=tenant_a.pk, to=to, by="op")
+
+
+def test_the_admin_shows_the_status_and_holds_but_does_not_edit_them(platform_client, tenant_a):
+    from tests.support import PASSWORD
+
+    hold_place(tenant_id=tenant_a.pk, kind="security", reason="Kiểm tra an ninh", by="op")
+    platform_client.login(username="operator", password=PASSWORD)
+    page = platform_client.get(f"/admin/tenancy/tenant/{tenant_a.pk}/change/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'name="status"' not in text and 'name="resume_status"' not in text  # only transition() moves it
+    assert "Kiểm tra an ninh" in text and 'name="holds-0-kind"' not in text
