@@ -20,7 +20,8 @@ urlpatterns = [
     path("dang-ky/", include("onboarding.urls_public")),  # provinces sign up
     path("console/billing/", include("billing.leasing.urls")),
     path("console/backups/", include("control.backups.urls")),
-    path("console/", include("control.console.urls")),
+    path("console/", include("onboarding.urls_console")),  # applications, provisioning (the dashboard)
+    path("console/", include("control.console.urls")),  # tenants, operator log
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -16,8 +16,8 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from control.console.models import record
+from control.tenancy.lifecycle import transition
 from control.tenancy.models import Tenant
-from control.tenancy.services import tenant_set_status
 
 DEFAULT_PURGE_MODELS = (
     "dossiers.Dossier",
@@ -97,6 +97,6 @@ def tenant_go_live(*, tenant: Tenant, actor: str) -> Tenant:
         failed = [c for c in checklist() if not c.ok]
     if failed:
         raise ValidationError([f"{c.label}: {c.detail}" for c in failed])
-    tenant = tenant_set_status(tenant=tenant, status=Tenant.Status.ACTIVE)
+    tenant = transition(tenant_id=tenant.pk, to=Tenant.Status.ACTIVE, by=actor, reason="Vận hành chính thức")
     record(actor=actor, action="go_live", target=tenant.name, tenant_id=tenant.pk)
     return tenant

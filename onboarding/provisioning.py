@@ -30,6 +30,7 @@ from core.accounts.models import User
 from onboarding import divisions
 from onboarding.clone import clone_template_parallel, foreign_keys_complete
 from onboarding.models import Application, Provisioning
+from onboarding.transitions import application_transition
 
 logger = logging.getLogger(__name__)
 ADMIN_USERNAME = "admin"
@@ -220,13 +221,12 @@ def step_register(app: Application, job: Provisioning) -> None:
     if Tenant.objects.filter(slug=app.slug).exists():
         raise ProvisioningFailed("register", f"tên miền con “{app.slug}” đã có đơn vị sử dụng")
     tenant = Tenant(name=app.name, slug=app.slug, kind=app.kind, admin_code=app.province_code,
-                    status=Tenant.Status.TRIAL, schema_name=job.schema_name)
+                    status=Tenant.Status.TRIAL, schema_name=job.schema_name, contact_email=app.email)
     tenant.auto_create_schema = False  # the schema is already there, complete
     tenant.save(verbosity=0)
     Domain.objects.create(domain=f"{app.slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
-    app.tenant = tenant
-    app.status = Application.Status.PROVISIONED
-    app.save(update_fields=["tenant", "status"])
+    application_transition(application=app, to=Application.Status.PROVISIONED, actor="provisioning",
+                           action="provisioned", detail=f"schema {job.schema_name}", tenant=tenant)
     schema = job.schema_name
     transaction.on_commit(lambda: _mail_quietly(app, schema))
 

@@ -1,7 +1,7 @@
-"""The lease flow: sign-up, approval or rejection, provisioning start, suspension.
+"""The lease flow: sign-up, approval or rejection, provisioning start.
 
-State machine of an application (one place): ``TRANSITIONS`` and ``_transition()``, a
-conditional UPDATE that refuses anything else and writes the operator audit row.
+The application's state machine is ``onboarding.transitions``; a tenant's suspension and resumption
+belong to the control plane (``control.tenancy.lifecycle``).
 """
 
 from __future__ import annotations
@@ -16,17 +16,12 @@ from django.utils import timezone
 
 from control.console.models import record
 from control.tenancy.models import Tenant
-from control.tenancy.services import RESERVED_SLUGS, SLUG_RE, schema_name_for, tenant_set_status
+from control.tenancy.services import RESERVED_SLUGS, SLUG_RE, schema_name_for
 from onboarding import divisions
 from onboarding.models import Application, Provisioning
+from onboarding.transitions import application_transition
 
 S = Application.Status
-TRANSITIONS: dict[str, set[str]] = {
-    S.SUBMITTED: {S.APPROVED, S.REJECTED},
-    S.APPROVED: {S.PROVISIONED},
-    S.PROVISIONED: set(),
-    S.REJECTED: set(),
-}
 LEVELS_BY_KIND = {"province": ["province", "commune"], "district": ["district", "commune"]}
 
 
@@ -101,25 +96,13 @@ def application_submit(*, data: SignUp) -> Application:
         raise ValidationError("Tỉnh, thành phố hoặc tên miền con này vừa được đăng ký; hãy kiểm tra lại.") from exc
 
 
-def _transition(app: Application, new: str, *, actor: str, action: str, detail: str = "", **fields) -> Application:
-    if new not in TRANSITIONS.get(app.status, set()):
-        raise ValidationError(f"Không thể chuyển đơn từ “{app.get_status_display()}” sang "
-                              f"“{S(new).label}”.")
-    updated = Application.objects.filter(pk=app.pk, status=app.status).update(status=new, **fields)
-    if not updated:
-        raise ValidationError("Đơn vừa được người khác xử lý; hãy tải lại trang.")
-    record(actor=actor, action=action, target=app.name, detail=detail, application_id=app.pk)
-    app.refresh_from_db()
-    return app
-
-
 @transaction.atomic
 def application_approve(*, application: Application, actor: str, link_base: str = "") -> Application:
     """Approve and start provisioning (after commit)."""
     if Tenant.objects.filter(slug=application.slug).exists():
         raise ValidationError(f"Tên miền con “{application.slug}” đã có đơn vị sử dụng.")
-    app = _transition(application, S.APPROVED, actor=actor, action="approve", decided_by=actor,
-                      decided_at=timezone.now(), link_base=link_base[:100])
+    app = application_transition(application=application, to=S.APPROVED, actor=actor, action="approve",
+                                 decided_by=actor, decided_at=timezone.now(), link_base=link_base[:100])
     Provisioning.objects.get_or_create(application=app, defaults={"schema_name": schema_name_for(app.slug)})
     transaction.on_commit(lambda: provisioning_enqueue(application_id=app.pk))
     return app
@@ -146,8 +129,8 @@ def application_reject(*, application: Application, actor: str, reason: str) -> 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Hãy ghi lý do từ chối (sẽ được gửi thư cho người đăng ký)."})
-    app = _transition(application, S.REJECTED, actor=actor, action="reject", detail=reason,
-                      reject_reason=reason, decided_by=actor, decided_at=timezone.now())
+    app = application_transition(application=application, to=S.REJECTED, actor=actor, action="reject",
+                                 detail=reason, reject_reason=reason, decided_by=actor, decided_at=timezone.now())
     transaction.on_commit(lambda: send_mail(
         subject=f"[Một cửa điện tử] Đơn đăng ký của {app.name} chưa được chấp thuận",
         message=(f"Kính gửi {app.contact_name},\n\nĐơn đăng ký thuê hệ thống Một cửa điện tử của {app.name} "
@@ -155,32 +138,6 @@ def application_reject(*, application: Application, actor: str, reason: str) -> 
         from_email=None, recipient_list=[app.email], fail_silently=False,
     ))
     return app
-
-
-@transaction.atomic
-def tenant_suspend(*, tenant: Tenant, actor: str, reason: str = "") -> Tenant:
-    if tenant.status not in (Tenant.Status.TRIAL, Tenant.Status.ACTIVE):
-        raise ValidationError(f"Không thể tạm ngừng đơn vị đang ở trạng thái “{tenant.get_status_display()}”.")
-    previous = tenant.status
-    tenant = tenant_set_status(tenant=tenant, status=Tenant.Status.SUSPENDED)
-    record(actor=actor, action="suspend", target=tenant.name, tenant_id=tenant.pk,
-           detail=f"from={previous}; {reason}".strip("; "))
-    return tenant
-
-
-@transaction.atomic
-def tenant_resume(*, tenant: Tenant, actor: str) -> Tenant:
-    from control.console.models import OperatorAction
-
-    if tenant.status != Tenant.Status.SUSPENDED:
-        raise ValidationError("Đơn vị không ở trạng thái tạm ngừng.")
-    last = OperatorAction.objects.filter(tenant_id=tenant.pk, action="suspend").order_by("-at", "-id").first()
-    previous = Tenant.Status.TRIAL
-    if last and last.detail.startswith("from=active"):
-        previous = Tenant.Status.ACTIVE
-    tenant = tenant_set_status(tenant=tenant, status=previous)
-    record(actor=actor, action="resume", target=tenant.name, tenant_id=tenant.pk, detail=f"to={previous}")
-    return tenant
 
 
 def platform_link_base(scheme: str, host: str) -> str:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from billing.leasing.models import Invoice, PlatformLedgerEntry
-from control.tenancy.models import Tenant
+from control.tenancy import interface as tenancy
 
 
 def _gateway_paid(since: datetime) -> dict[str, int]:
@@ -73,7 +73,7 @@ def tenant_fee_mismatches(*, days: int = 90) -> list[dict]:
 
 def reconciliation_report(*, days: int = 90) -> dict:
     tenants = []
-    for tenant in Tenant.objects.exclude(schema_name="public").order_by("name"):
+    for tenant in tenancy.tenants_all():
         with schema_context(tenant.schema_name):
             try:
                 mismatches = tenant_fee_mismatches(days=days)

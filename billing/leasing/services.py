@@ -22,8 +22,9 @@ from billing.leasing.models import (
 )
 from billing.leasing.transitions import invoice_transition
 from billing.leasing.usage import tenant_usage
-from control.tenancy.models import Tenant
-from control.tenancy.services import tenant_set_status
+from control.tenancy import interface as tenancy
+
+DUNNING = "dunning"  # who places and lifts the dunning hold (the run, then the payment), in the tenant's log
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class LeasingError(ValidationError):
 
 
 def contract_create(
-    *, tenant: Tenant, number: str, price_vnd: int, start_date: date, end_date: date,
+    *, tenant_id: int, number: str, price_vnd: int, start_date: date, end_date: date,
     cycle: str = LeaseContract.Cycle.MONTH, plan: str = LeaseContract.Plan.STANDARD,
     vat_percent: Decimal | int = 10, payment_terms_days: int = 15,
 ) -> LeaseContract:
@@ -44,9 +45,9 @@ def contract_create(
     if not 0 <= Decimal(vat_percent) <= 100:
         raise LeasingError("Thuế GTGT phải từ 0 đến 100%.")
     with transaction.atomic():
-        LeaseContract.objects.filter(tenant=tenant, is_active=True).update(is_active=False)
+        LeaseContract.objects.filter(tenant_id=tenant_id, is_active=True).update(is_active=False)
         return LeaseContract.objects.create(
-            tenant=tenant, number=number, plan=plan, price_vnd=price_vnd, cycle=cycle, vat_percent=vat_percent,
+            tenant_id=tenant_id, number=number, plan=plan, price_vnd=price_vnd, cycle=cycle, vat_percent=vat_percent,
             start_date=start_date, end_date=end_date, payment_terms_days=payment_terms_days,
         )
 
@@ -161,22 +162,27 @@ def payment_record(
         if paid_before + amount_vnd == invoice.total_vnd:
             invoice_transition(invoice, Invoice.Status.PAID, source="operator", actor=actor,
                                note=f"Đã thu đủ ({method} {reference[:100]})", fields={"paid_at": timezone.now()})
-            _reactivate_if_clear(invoice)
+            _dunning_hold_lift_if_clear(invoice, actor=actor)
     return payment
 
 
-def _overdue_blocking(tenant: Tenant, today: date) -> bool:
+def _overdue_blocking(tenant_id: int, today: date) -> bool:
     limit = today - timedelta(days=settings.LEASING_SUSPEND_AFTER_DAYS)
-    return Invoice.objects.filter(tenant=tenant, status=Invoice.Status.ISSUED, due_date__lte=limit).exists()
+    return Invoice.objects.filter(tenant_id=tenant_id, status=Invoice.Status.ISSUED, due_date__lte=limit).exists()
 
 
-def _reactivate_if_clear(invoice: Invoice) -> None:
-    tenant = Tenant.objects.get(pk=invoice.tenant_id)
-    suspended_by_us = DunningEvent.objects.filter(invoice__tenant=tenant, kind=DunningEvent.Kind.SUSPENDED).exists()
-    if tenant.status == Tenant.Status.SUSPENDED and suspended_by_us and not _overdue_blocking(
-            tenant, timezone.localdate()):
-        tenant_set_status(tenant=tenant, status=Tenant.Status.ACTIVE)
+def _dunning_hold_lift_if_clear(invoice: Invoice, *, actor: str) -> None:
+    """Paid: lift the dunning hold (only it) once nothing else is long overdue. The tenant reopens, as it
+    was before (trial or active), unless another hold (an operator's, a security incident) still stands."""
+    if _overdue_blocking(invoice.tenant_id, timezone.localdate()):
+        return
+    change = tenancy.hold_lift(tenant_id=invoice.tenant_id, kind=tenancy.HoldKind.DUNNING, by=actor,
+                               reason=f"Đã thanh toán hoá đơn {invoice.number}")
+    if change.changed and change.tenant.is_open:
         _event(invoice, DunningEvent.Kind.REACTIVATED, "Đã thanh toán: mở lại dịch vụ tự động")
+    elif change.changed:
+        logger.info("leasing: %s paid, dunning hold lifted; tenant %s still held by others", invoice.number,
+                    change.tenant.slug)
 
 
 def _event(invoice: Invoice, kind: str, note: str = "") -> bool:
@@ -191,16 +197,15 @@ def _event(invoice: Invoice, kind: str, note: str = "") -> bool:
     return True
 
 
-def _billing_contact(tenant: Tenant) -> str:
-    """The e-mail the province gave when it signed up (its lease contact)."""
-    from onboarding.models import Application
-
-    return Application.objects.filter(tenant=tenant).values_list("email", flat=True).first() or ""
+def _billing_contact(tenant_id: int) -> str:
+    """The e-mail the province gave when it signed up (its contact, kept on the tenant)."""
+    tenant = tenancy.tenant_get(tenant_id)
+    return tenant.contact_email if tenant else ""
 
 
 def _send_reminder(invoice: Invoice, *, nth: int, days: int) -> None:
     """E-mail the province a payment reminder, after commit; a failed send is logged, never fatal."""
-    to = _billing_contact(invoice.tenant)
+    to = _billing_contact(invoice.tenant_id)
     if not to:
         logger.warning("leasing reminder %s for %s: the tenant has no contact e-mail", nth, invoice.number)
         return
@@ -248,10 +253,16 @@ def dunning_run(*, today: date | None = None) -> dict[str, int]:
             if invoice.contract.suspension_hold:
                 counts["held"] += _event(invoice, DunningEvent.Kind.HELD, "Vận hành hoãn tạm ngừng")
                 continue
-            tenant = invoice.tenant
-            if tenant.status in (Tenant.Status.ACTIVE, Tenant.Status.TRIAL):
+            # The dunning hold: placed once while it stands (whatever other holds the tenant has), lifted
+            # only by payment. A tenant already closed for another reason gets it too, so that lifting
+            # that other hold does not reopen a tenant that still owes.
+            try:
                 with transaction.atomic():
-                    tenant_set_status(tenant=tenant, status=Tenant.Status.SUSPENDED)
-                    _event(invoice, DunningEvent.Kind.SUSPENDED, f"Quá hạn {days} ngày")
-                counts["suspended"] += 1
+                    change = tenancy.hold_place(tenant_id=invoice.tenant_id, kind=tenancy.HoldKind.DUNNING,
+                                                reason=f"Hoá đơn {invoice.number} quá hạn {days} ngày", by=DUNNING)
+                    if change.changed:
+                        _event(invoice, DunningEvent.Kind.SUSPENDED, f"Quá hạn {days} ngày")
+            except tenancy.TenantLifecycleError:  # offboarded: nothing to suspend
+                continue
+            counts["suspended"] += change.changed
     return counts

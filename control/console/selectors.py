@@ -1,12 +1,12 @@
-"""Reads of the operator console: tenants with counts (one query for a page), applications, jobs."""
+"""Reads of the operator console: tenants with counts and standing holds (one query each for a page)."""
 
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Prefetch
 
-from control.tenancy.models import Tenant
-from onboarding.models import Application, Provisioning
-from onboarding.provisioning import STEP_LABELS
+from control.tenancy.lifecycle import OPERATOR_HOLDS
+from control.tenancy.models import Hold, Tenant
 
 
 def _q(name: str) -> str:
@@ -32,43 +32,18 @@ def tenant_counts(schemas: list[str]) -> dict[str, dict[str, int]]:
 
 
 def tenants_page(*, offset: int = 0, limit: int = 50) -> list[dict]:
-    tenants = list(Tenant.objects.exclude(schema_name="public").select_related("application")
-                   .prefetch_related("domains").order_by("name")[offset:offset + limit])
+    """A page of tenants: the tenant, its counts, its standing holds and which of them the console may lift."""
+    standing = Prefetch("holds", queryset=Hold.objects.filter(lifted_at__isnull=True), to_attr="standing_holds")
+    tenants = list(Tenant.objects.exclude(schema_name="public").prefetch_related("domains", standing)
+                   .order_by("name")[offset:offset + limit])
     counts = tenant_counts([t.schema_name for t in tenants])
     out = []
     for t in tenants:
-        app = getattr(t, "application", None)
-        out.append({"tenant": t, "plan": app.get_plan_display() if app else "—",
-                    "counts": counts.get(t.schema_name, {})})
+        held = {h.kind for h in t.standing_holds}
+        out.append({
+            "tenant": t, "counts": counts.get(t.schema_name, {}), "holds": t.standing_holds,
+            "liftable": [h for h in t.standing_holds if h.kind in OPERATOR_HOLDS],
+            "placeable": [] if t.status == Tenant.Status.OFFBOARDED else
+            [(k, Hold.Kind(k).label) for k in (Hold.Kind.OPERATOR, Hold.Kind.SECURITY) if k not in held],
+        })
     return out
-
-
-def job_view(job: Provisioning) -> dict:
-    return {
-        "application": job.application_id,
-        "state": job.state,
-        "state_label": job.get_state_display(),
-        "percent": job.percent,
-        "step": job.current_step,
-        "step_label": STEP_LABELS.get(job.current_step, ""),
-        "steps_done": list(job.steps_done),
-        "error_step": STEP_LABELS.get(job.error_step, job.error_step),
-        "error": job.error_message,
-        "attempts": job.attempts,
-        "seconds": round(sum(job.timings.values()), 3) if job.timings else None,
-    }
-
-
-def applications_open() -> list[Application]:
-    return list(Application.objects.exclude(status=Application.Status.REJECTED)
-                .exclude(status=Application.Status.PROVISIONED, provisioning__state=Provisioning.State.DONE)
-                .select_related("provisioning").order_by("created_at"))
-
-
-def progress_all(ids: list[int] | None = None) -> list[dict]:
-    qs = Provisioning.objects.all()
-    if ids:
-        qs = qs.filter(application_id__in=ids)
-    else:
-        qs = qs.exclude(state=Provisioning.State.DONE)
-    return [job_view(j) for j in qs.order_by("application_id")[:200]]

@@ -1,4 +1,8 @@
-"""The tenant registry (public schema): one row and one PostgreSQL schema per province or district."""
+"""The tenant registry (public schema): one row and one PostgreSQL schema per province or district.
+
+``Tenant.status`` changes only through ``control.tenancy.lifecycle.transition`` (its table there);
+a tenant is suspended while any ``Hold`` on it stands, and ``resume_status`` keeps what it goes back to.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
 from control.tenancy.routing_cache import routing_changed
+from core.audit.append_only import AppendOnly
 
 
 class Tenant(TenantMixin):
@@ -24,6 +29,10 @@ class Tenant(TenantMixin):
     kind = models.CharField("loại", max_length=16, choices=Kind.choices, default=Kind.PROVINCE)
     admin_code = models.CharField("mã đơn vị hành chính", max_length=16, blank=True)
     status = models.CharField("trạng thái", max_length=16, choices=Status.choices, default=Status.TRIAL)
+    # The status it had before its first standing hold: what it resumes to once the last one is lifted.
+    resume_status = models.CharField("trạng thái khi hết tạm ngừng", max_length=16, blank=True,
+                                     choices=[(Status.TRIAL, Status.TRIAL.label), (Status.ACTIVE, Status.ACTIVE.label)])
+    contact_email = models.EmailField("thư điện tử liên hệ", blank=True)
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
 
     auto_create_schema = True
@@ -33,6 +42,13 @@ class Tenant(TenantMixin):
         verbose_name = "đơn vị thuê"
         verbose_name_plural = "đơn vị thuê"
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(status="suspended") & models.Q(resume_status__in=["trial", "active"]))
+                | (~models.Q(status="suspended") & models.Q(resume_status="")),
+                name="tenancy_suspended_knows_resume_status",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -64,3 +80,50 @@ class Domain(DomainMixin):
         result = super().delete(*args, **kwargs)
         routing_changed()
         return result
+
+
+class Hold(models.Model):
+    """One reason a tenant is suspended. Lifted (once) only by the kind of thing that placed it."""
+
+    class Kind(models.TextChoices):
+        DUNNING = "dunning", "Nợ quá hạn"
+        OPERATOR = "operator", "Vận hành quyết định"
+        SECURITY = "security", "Sự cố an ninh"
+        OFFBOARDING = "offboarding", "Chấm dứt thuê dịch vụ"
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="holds")
+    kind = models.CharField("loại", max_length=16, choices=Kind.choices)
+    reason = models.TextField("lý do", blank=True)
+    placed_by = models.CharField("người đặt", max_length=150)
+    placed_at = models.DateTimeField("thời điểm đặt", auto_now_add=True)
+    lifted_by = models.CharField("người gỡ", max_length=150, blank=True)
+    lifted_at = models.DateTimeField("thời điểm gỡ", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lệnh tạm ngừng"
+        verbose_name_plural = "lệnh tạm ngừng"
+        ordering = ["placed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "kind"], condition=models.Q(lifted_at__isnull=True),
+                                    name="tenancy_one_standing_hold_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.tenant_id}"
+
+
+class TenantEvent(AppendOnly):
+    """The audit of ``Tenant.status``: one row per transition, naming the hold that caused it."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="events")
+    from_status = models.CharField(max_length=16, choices=Tenant.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Tenant.Status.choices)
+    hold = models.CharField(max_length=16, choices=Hold.Kind.choices, blank=True)
+    actor = models.CharField("người thực hiện", max_length=150)
+    reason = models.TextField("lý do", blank=True)
+    at = models.DateTimeField("thời điểm", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "thay đổi trạng thái đơn vị thuê"
+        verbose_name_plural = "thay đổi trạng thái đơn vị thuê"
+        ordering = ["at", "id"]

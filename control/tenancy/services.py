@@ -1,4 +1,6 @@
-"""Writes on the tenant registry: the template schema, tenants, their status, their first admin."""
+"""Writes on the tenant registry: the template schema, tenants, their first admin, operators.
+
+A tenant's status changes afterwards only through ``control.tenancy.lifecycle``."""
 
 from __future__ import annotations
 
@@ -41,8 +43,14 @@ def tenant_create(
     kind: str = Tenant.Kind.PROVINCE,
     admin_code: str = "",
     status: str = Tenant.Status.TRIAL,
+    contact_email: str = "",
 ) -> Tenant:
-    """Register a tenant, clone its schema from the template and give it ``<slug>.<BASE_DOMAIN>``."""
+    """Register a tenant, clone its schema from the template and give it ``<slug>.<BASE_DOMAIN>``.
+
+    It starts in trial or active (a tenant migrated from elsewhere); every later status is a transition."""
+    if status not in (Tenant.Status.TRIAL, Tenant.Status.ACTIVE):
+        raise ValidationError(f"Đơn vị mới chỉ bắt đầu ở trạng thái dùng thử hoặc hoạt động, không phải {status}.",
+                              code="status")
     if not SLUG_RE.match(slug):
         raise ValidationError(
             "Tên miền con chỉ gồm chữ thường không dấu, số và dấu gạch ngang (3-42 ký tự).", code="slug"
@@ -55,20 +63,11 @@ def tenant_create(
         template_schema_ensure()
     with schema_context("public"), transaction.atomic():
         tenant = Tenant(
-            name=name, slug=slug, kind=kind, admin_code=admin_code, status=status,
+            name=name, slug=slug, kind=kind, admin_code=admin_code, status=status, contact_email=contact_email,
             schema_name=schema_name_for(slug),
         )
         tenant.save(verbosity=0)
         Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
-    return tenant
-
-
-def tenant_set_status(*, tenant: Tenant, status: str) -> Tenant:
-    if status not in Tenant.Status.values:
-        raise ValidationError(f"Trạng thái không hợp lệ: {status}")
-    with schema_context("public"):
-        tenant.status = status
-        tenant.save(update_fields=["status"])
     return tenant
 
 

@@ -45,7 +45,7 @@ def run(*, stdout, password: str) -> None:  # noqa: ANN001, ARG001
         sandbox_terminals.append({"tmn_code": tmn, "hash_secret": secret, "ipn_url": ipn_url, "name": tenant.name})
         if not LeaseContract.objects.filter(tenant=tenant, is_active=True).exists():
             today = timezone.localdate()
-            leasing.contract_create(tenant=tenant, number=f"HD-THUE-{slug.upper()}-{today.year}",
+            leasing.contract_create(tenant_id=tenant.pk, number=f"HD-THUE-{slug.upper()}-{today.year}",
                                     price_vnd=PRICES[slug], start_date=date(today.year, 1, 1),
                                     end_date=date(today.year + 4, 12, 31))
         stdout.write(f"  = {tenant.name}: terminal VNPay {tmn} (sandbox), IPN {ipn_url}")

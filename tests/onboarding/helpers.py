@@ -29,7 +29,9 @@ def wipe(slug: str) -> None:
     Application.objects.filter(slug=slug).delete()
     if tenant:
         Domain.objects.filter(tenant=tenant).delete()
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor:  # its lifecycle trail too (append-only for the ORM)
+            cursor.execute("DELETE FROM tenancy_tenantevent WHERE tenant_id = %s", [tenant.pk])
+            cursor.execute("DELETE FROM tenancy_hold WHERE tenant_id = %s", [tenant.pk])
             cursor.execute("DELETE FROM tenancy_tenant WHERE id = %s", [tenant.pk])
     if schema_exists(schema):
         with connection.cursor() as cursor:

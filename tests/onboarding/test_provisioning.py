@@ -109,6 +109,11 @@ def test_a_province_is_provisioned_with_its_communes_catalogue_calendar_and_admi
     assert Domain.objects.filter(tenant=tenant, domain="haiphong.localhost").exists()
     app.refresh_from_db()
     assert app.status == "provisioned" and app.tenant == tenant
+    assert tenant.contact_email == app.email  # leasing writes to it (through control.tenancy.interface)
+    from control.console.models import OperatorAction
+
+    assert list(OperatorAction.objects.filter(application_id=app.pk).values_list("action", flat=True)) == [
+        "provisioned", "approve"]  # every status change of the application went through its machine
 
     expected = MasterProcedure.objects.filter(is_current=True, levels__overlap=LEVELS)
     from tenants.calendar.models import CalendarSettings

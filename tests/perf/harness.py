@@ -7,7 +7,7 @@ one JSON line: ``{"bench": "<name>", "ratio": ..., <figures>}``.
 Usage inside a benchmark::
 
     from tests.perf.harness import bench_django, emit
-    bench_django("routing")        # fresh database bench_routing, migrated, template schema ready
+    bench_django("routing")        # fresh database <db>_bench_routing, migrated, template schema ready
     ...
     emit({"bench": "routing", "ratio": 0.8, ...})
 """
@@ -39,7 +39,7 @@ def _drop(cfg: dict, name: str) -> None:
 
 
 def bench_django(name: str, *, keep: bool = False) -> str:
-    """Point Django at a fresh database ``bench_<name>``, set it up, and return its URL."""
+    """Point Django at a fresh database ``<configured name>_bench_<name>``, set it up, and return its URL."""
     from core.db.urls import database_url, db_config
     from devtools.devservices import resolve
 
@@ -47,7 +47,9 @@ def bench_django(name: str, *, keep: bool = False) -> str:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     urls = resolve()
     cfg = db_config(urls["DATABASE_URL"])
-    db_name = f"bench_{name}"
+    # Named after the configured database too: benches run against one server from several
+    # checkouts at once must not drop each other's database.
+    db_name = f"{cfg.get('NAME') or 'motcua'}_bench_{name}"[:63]
     _drop(cfg, db_name)
     with _admin_conn(cfg) as conn:
         conn.execute(f'CREATE DATABASE "{db_name}"')

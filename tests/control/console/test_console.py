@@ -1,64 +1,20 @@
-"""Operator console: applications, approve/reject, progress JSON, suspend/resume, audit trail."""
+"""Operator console: tenants, suspend/resume by the operator's own holds, audit trail."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.test import Client
-from django_tenants.utils import schema_context
 
 from control.console.models import OperatorAction
+from control.tenancy.interface import hold_place
 from control.tenancy.models import Tenant
-from core.accounts.models import User
-from onboarding.models import Application, Provisioning
-from tests.onboarding.helpers import sign_up, wipe
-from tests.support import PASSWORD, sign_in
+from tests.support import sign_in
 
 
 def _operator_client() -> Client:
     client = Client(HTTP_HOST="localhost")
     assert sign_in(client, "operator").status_code == 302
     return client
-
-
-@pytest.mark.django_db
-def test_only_operators_reach_the_console(platform_client, client_a):
-    app = sign_up("22", "quangninh")
-    assert platform_client.get("/console/").status_code == 302  # anonymous → login
-    assert platform_client.post(f"/console/don/{app.pk}/duyet/").status_code == 302
-    with schema_context("public"):
-        User.objects.create_user(username="not-operator", password=PASSWORD, kind=User.Kind.STAFF)
-    other = Client(HTTP_HOST="localhost")
-    other.post("/login/", {"username": "not-operator", "password": PASSWORD})
-    assert other.get("/console/").status_code == 302
-    assert other.get("/console/tien-do.json").status_code == 302
-    # a tenant's admin has no console on the tenant's host either
-    client_a.post("/staff/login/", {"username": "admin-alpha", "password": PASSWORD})
-    assert client_a.get("/console/").status_code == 404
-    app.refresh_from_db()
-    assert app.status == "submitted"
-
-
-@pytest.mark.django_db
-def test_operator_rejects_with_a_reason_emailed(django_capture_on_commit_callbacks, mailoutbox):
-    app = sign_up("22", "quangninh")
-    client = _operator_client()
-    page = client.get("/console/")
-    assert "Tỉnh Quảng Ninh" in page.content.decode() and "Duyệt Tỉnh Quảng Ninh" in page.content.decode()
-    response = client.post(f"/console/don/{app.pk}/tu-choi/", {"reason": ""}, follow=True)
-    assert "Hãy ghi lý do từ chối" in response.content.decode()
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/console/don/{app.pk}/tu-choi/", {"reason": "Thiếu công văn đề nghị của UBND tỉnh"})
-    app.refresh_from_db()
-    assert app.status == "rejected" and app.decided_by == "operator"
-    assert len(mailoutbox) == 1 and "Thiếu công văn đề nghị" in mailoutbox[0].body
-    assert OperatorAction.objects.filter(action="reject", application_id=app.pk, actor="operator").exists()
-    # a rejected province may sign up again
-    assert sign_up("22", "quangninh").status == "submitted"
-    # an already-decided application cannot be approved
-    response = client.post(f"/console/don/{app.pk}/duyet/", follow=True)
-    assert "Không thể chuyển đơn" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -84,33 +40,22 @@ def test_suspend_and_resume_are_audited(tenant_a):
     assert client.get("/console/nhat-ky/").status_code == 200
 
 
-@pytest.fixture
-def committed_slug(django_db_blocker):
-    with django_db_blocker.unblock():
-        from control.catalogue.services import catalogue_load_starter
-
-        catalogue_load_starter()
-        wipe("thainguyen")
-        yield "thainguyen"
-        wipe("thainguyen")
-
-
-def test_approval_provisions_on_the_worker_with_visible_progress(celery_queue, committed_slug):
-    app = sign_up("19", committed_slug)
+@pytest.mark.django_db
+def test_operator_resume_lifts_only_its_own_hold(tenant_a):
     client = _operator_client()
-    client.post(f"/console/don/{app.pk}/duyet/")  # commits, then enqueues on the real worker
-    deadline = time.monotonic() + 60
-    seen = []
-    while time.monotonic() < deadline:
-        jobs = client.get(f"/console/tien-do.json?id={app.pk}").json()["jobs"]
-        seen.append(jobs[0]["percent"])
-        if jobs[0]["state"] in ("done", "failed"):
-            break
-        time.sleep(0.05)
-    assert jobs[0]["state"] == "done", jobs
-    assert seen[-1] == 100 and jobs[0]["steps_done"][-1] == "register"
-    assert Tenant.objects.get(slug=committed_slug).status == "trial"
-    assert Application.objects.get(pk=app.pk).status == "provisioned"
-    assert Provisioning.objects.get(application=app).attempts == 1
-    page = client.get("/console/").content.decode()
-    assert "Tỉnh Thái Nguyên" in page
+    hold_place(tenant_id=tenant_a.pk, kind="dunning", reason="Hoá đơn quá hạn", by="dunning")
+    page = client.get("/console/don-vi/").content.decode()
+    assert 'data-hold="dunning"' in page and "Nợ quá hạn" in page
+    assert "Cho hoạt động lại" not in page  # the dunning hold is not the console's to lift
+    response = client.post(f"/console/don-vi/{tenant_a.pk}/hoat-dong-lai/", follow=True)
+    assert "không có lệnh tạm ngừng" in response.content.decode()
+    client.post(f"/console/don-vi/{tenant_a.pk}/tam-ngung/", {"kind": "security", "reason": "Rò rỉ mật khẩu",
+                                                              "next": "/console/don-vi/"})
+    response = client.post(f"/console/don-vi/{tenant_a.pk}/hoat-dong-lai/", {"kind": "security"}, follow=True)
+    assert "vẫn tạm ngừng" in response.content.decode()
+    assert Tenant.objects.get(pk=tenant_a.pk).status == "suspended"
+    refused = client.post(f"/console/don-vi/{tenant_a.pk}/tam-ngung/", {"kind": "dunning"}, follow=True)
+    assert "chỉ đặt lệnh tạm ngừng loại vận hành hoặc an ninh" in refused.content.decode()
+    actions = list(OperatorAction.objects.filter(tenant_id=tenant_a.pk).values_list("action", "detail"))
+    assert actions == [("resume", "Sự cố an ninh; trạng thái: Tạm ngừng"), ("suspend", "Sự cố an ninh; Rò rỉ mật khẩu")]
+    assert Client(HTTP_HOST="localhost").get("/console/don-vi/").status_code == 302  # operators only

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from control.tenancy import routing, routing_cache, services
+from control.tenancy import lifecycle, routing, routing_cache, services
 from control.tenancy.models import Tenant
 from tests.support import PASSWORD, sign_in
 
@@ -62,7 +62,7 @@ def test_operator_console_needs_an_operator(platform_client, client_a):
 
 
 def test_suspended_tenant_answers_503_portal_403_staff(client_a, client_b, tenant_a):
-    services.tenant_set_status(tenant=tenant_a, status=Tenant.Status.SUSPENDED)
+    lifecycle.hold_place(tenant_id=tenant_a.pk, kind="operator", reason="", by="operator")  # suspended
     portal = client_a.get("/")
     assert portal.status_code == 503
     assert "tạm ngừng" in portal.content.decode()
@@ -74,7 +74,7 @@ def test_suspended_tenant_answers_503_portal_403_staff(client_a, client_b, tenan
     assert client_a.get("/healthz").status_code == 200
     assert client_b.get("/").status_code == 200  # the neighbour is untouched
 
-    services.tenant_set_status(tenant=tenant_a, status=Tenant.Status.ACTIVE)
+    lifecycle.hold_lift(tenant_id=tenant_a.pk, kind="operator", by="operator")  # active again
     assert client_a.get("/").status_code == 200
 
 
@@ -97,7 +97,7 @@ def test_domain_change_invalidates_routing(client, tenant_a):
 def test_other_process_change_is_seen_through_redis_version(tenant_a):
     assert routing.resolve("alpha.localhost").status == Tenant.Status.ACTIVE
     # Another process suspends the tenant: it bumps the shared version; we re-check it.
-    Tenant.objects.filter(pk=tenant_a.pk).update(status=Tenant.Status.SUSPENDED)
+    Tenant.objects.filter(pk=tenant_a.pk).update(status=Tenant.Status.SUSPENDED, resume_status="active")
     assert routing.resolve("alpha.localhost").status == Tenant.Status.ACTIVE  # still cached
     routing_cache.version_bump()  # as another process's change does
     routing_cache.recheck_next_request()

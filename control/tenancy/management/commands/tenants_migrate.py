@@ -6,7 +6,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from onboarding.upgrade import tenant_schemas, tenants_migrate
+from control.tenancy.upgrade import tenant_schemas, tenants_migrate
 
 
 class Command(BaseCommand):
