@@ -17,6 +17,7 @@ from django.utils import timezone
 from billing.fees.gateway import gateway_for, payment_ref
 from billing.fees.models import MerchantTerminal, Payment, PaymentEvent, PaymentRequest, Provider
 from billing.fees.transitions import payment_transition, request_transition
+from billing.gateways.allowlist import terminal_url_problem
 from billing.gateways.types import GatewayUnavailable, ProviderError
 from core import crypto
 
@@ -49,8 +50,13 @@ def terminal_save(
     if secret and len(secret) < 8:
         raise FeeError("Khoá bí mật (HashSecret) quá ngắn.", code="hash_secret")
     for url in (pay_url, api_url):
-        if url and not url.startswith(("http://", "https://")):
+        if len(url.strip()) > MerchantTerminal._meta.get_field("pay_url").max_length:
+            raise FeeError("Địa chỉ cổng thanh toán quá dài.", code="url")
+        if url.strip() and not url.strip().startswith(("http://", "https://")):
             raise FeeError("Địa chỉ cổng thanh toán phải bắt đầu bằng http:// hoặc https://", code="url")
+        problem = terminal_url_problem(provider, url)  # only the hosts this environment allows
+        if problem:
+            raise FeeError(problem, code="url")
     terminal = existing or MerchantTerminal(provider=provider)
     terminal.tmn_code = tmn_code
     if secret:
