@@ -18,7 +18,15 @@ from django.utils import timezone
 
 from billing.fees import subjects
 from billing.fees.gateway import gateway_for, payment_ref, protocol, record_exchange
-from billing.fees.models import GatewayExchange, LedgerEntry, ManualCase, MerchantTerminal, Payment, PaymentRequest
+from billing.fees.models import (
+    GatewayExchange,
+    LedgerEntry,
+    ManualCase,
+    MerchantTerminal,
+    Payment,
+    PaymentRequest,
+    RefusedNotifications,
+)
 from billing.fees.transitions import TransitionRefused, payment_transition, request_transition
 from billing.gateways.types import (
     InvalidNotification,
@@ -91,16 +99,24 @@ def _amount_mismatch(payment: Payment, *, received_vnd: int, source: str, raw: d
 def ipn_handle(*, provider: str, params: dict[str, str]) -> dict[str, str]:
     """Handle one notification; always returns the gateway's reply body, never raises.
 
-    One transaction: the decision, its effects and the raw exchange commit together.
+    One transaction: the decision, its effects and the raw exchange commit together. A notification whose
+    signature does not verify is counted (:func:`notification_refused_count`), and kept as a raw exchange
+    only among the first few of the hour: anyone can send them, so they must not grow the database.
     """
     gateway = protocol(provider)
     reference = gateway.reference_of(params)
     request = {"method": "GET", "params": params}
     try:
         with transaction.atomic():
-            body = gateway.reply(_ipn(provider, params))
-            insert_rows(GatewayExchange(provider=provider, kind="ipn", txn_ref=reference, request=request,
-                                        response=body, error=""))
+            ack = _ipn(provider, params)
+            body = gateway.reply(ack)
+            if ack != IpnAck.INVALID_SIGNATURE:
+                insert_rows(GatewayExchange(provider=provider, kind="ipn", txn_ref=reference, request=request,
+                                            response=body, error=""))
+            elif (count := notification_refused_count(provider=provider)) <= RefusedNotifications.SAMPLES_PER_HOUR:
+                insert_rows(GatewayExchange(provider=provider, kind="ipn", txn_ref=_printable(reference),
+                                            request={"method": "GET", "params": _sample(params)}, response=body,
+                                            error=f"chữ ký không hợp lệ (mẫu {count} của giờ này)"))
     except Exception:
         logger.exception("IPN handling failed (%s)", reference or "?")
         body = gateway.reply(IpnAck.ERROR)
@@ -110,6 +126,36 @@ def ipn_handle(*, provider: str, params: dict[str, str]) -> dict[str, str]:
         except Exception:
             logger.exception("could not record the IPN exchange")
     return body
+
+
+def notification_refused_count(*, provider: str) -> int:
+    """Count one notification refused for its signature in this hour's row; returns the hour's count.
+
+    One statement (an upsert on the hour's row): a flood of forgeries updates one row, adds none."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REFUSED_SQL, [provider])
+        count = int(cursor.fetchone()[0])
+    if count & (count - 1) == 0:  # 1, 2, 4, 8...: a log line per doubling, not per forgery
+        logger.warning("IPN (%s) with an invalid signature: %s this hour in %s", provider, count,
+                       connection.schema_name)
+    return count
+
+
+def _printable(text: str, limit: int = 100) -> str:
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in str(text)[:limit])
+
+
+def _sample(params: dict[str, str]) -> dict[str, str]:
+    """A forged notification as kept for people to look at: bounded, without control characters."""
+    return {_printable(k, 64): _printable(v, 300) for k, v in list(params.items())[:40]}
+
+
+_REFUSED_TABLE = RefusedNotifications._meta.db_table
+_REFUSED_SQL = (
+    f"INSERT INTO {_REFUSED_TABLE} AS t (provider, hour, count, first_at, last_at)"
+    f" VALUES (%s, date_trunc('hour', now()), 1, now(), now())"
+    f" ON CONFLICT (provider, hour) DO UPDATE SET count = t.count + 1, last_at = now() RETURNING t.count"
+)
 
 
 _terminals: dict[tuple[str, str], tuple[float, PaymentProvider | None]] = {}

@@ -44,7 +44,8 @@ def collections(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="thu-phi-{start}-{end}-{by}.xlsx"'
         return response
     return render(request, "fees/staff_collections.html", {
-        "rows": rows, "total": total, "start": start, "end": end, "by": by, "cases": selectors.open_cases()[:20]})
+        "rows": rows, "total": total, "start": start, "end": end, "by": by, "cases": selectors.open_cases()[:20],
+        "refused": selectors.refused_notifications(hours=24)})
 
 
 @admin_required
