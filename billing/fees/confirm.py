@@ -236,11 +236,21 @@ def _ipn(provider: str, params: dict[str, str]) -> IpnAck:
 
 
 # ------------------------------------------------------------------------- reconciliation
+NEVER_SENT_GRACE = timedelta(minutes=2)  # longer than any checkout in flight (Redis and gateway timeouts)
+
+
 def payment_reconcile(*, payment_id: int, now: datetime | None = None) -> Payment:
-    """Ask the gateway (querydr) about a pending payment and settle it as the IPN would have."""
+    """Ask the gateway (querydr) about a pending payment and settle it as the IPN would have.
+
+    An attempt that never reached the gateway (no gateway stamp, no pay URL: the checkout failed or its
+    process died before the citizen was sent anywhere) cannot have been paid: it is expired."""
     now = now or timezone.now()
     payment = Payment.objects.get(pk=payment_id)
-    if payment.status != S.PENDING or not payment.gateway_created:
+    if payment.status != S.PENDING:
+        return payment
+    if not payment.gateway_created and not payment.pay_url:
+        return _expire_never_sent(payment_id, now=now)
+    if not payment.gateway_created:
         return payment
     terminal = MerchantTerminal.objects.filter(provider=payment.provider).first()
     if terminal is None:
@@ -267,8 +277,19 @@ def payment_reconcile(*, payment_id: int, now: datetime | None = None) -> Paymen
         return payment
 
 
+def _expire_never_sent(payment_id: int, *, now: datetime) -> Payment:
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if (payment.status == S.PENDING and not payment.gateway_created and not payment.pay_url
+                and now - payment.created_at >= NEVER_SENT_GRACE):
+            payment_transition(payment, S.EXPIRED, source="system",
+                               note="Chưa tới cổng thanh toán (không có phiên, không có địa chỉ thanh toán)")
+        return payment
+
+
 def pending_to_reconcile(*, older_than_minutes: int, now: datetime | None = None) -> list[int]:
+    """Pending attempts older than the threshold, those that never reached the gateway included."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=older_than_minutes)
-    return list(Payment.objects.filter(status=S.PENDING, created_at__lt=cutoff).exclude(gateway_created="")
+    return list(Payment.objects.filter(status=S.PENDING, created_at__lt=cutoff)
                 .order_by("created_at").values_list("pk", flat=True)[:500])
