@@ -303,8 +303,15 @@ SMS_BACKEND = env("SMS_BACKEND", default="tenants.notifications.sms.OutboxSmsBac
 
 # --- Billing (billing/fees, billing/leasing) ---------------------------------------------------
 _SANDBOX = f"http://127.0.0.1:{env.int('SANDBOX_PORT', default=8765)}"
-VNPAY_PAY_URL = env("VNPAY_PAY_URL", default=_SANDBOX)  # the local sandbox unless configured
-VNPAY_API_URL = env("VNPAY_API_URL", default=_SANDBOX)
+_VNPAY_PUBLIC = ["https://sandbox.vnpayment.vn", "https://pay.vnpay.vn", "https://merchant.vnpay.vn"]
+# The local sandbox unless configured (production: VNPay's public sandbox, never a loopback address).
+VNPAY_PAY_URL = env("VNPAY_PAY_URL", default=_VNPAY_PUBLIC[0] if PRODUCTION else _SANDBOX)
+VNPAY_API_URL = env("VNPAY_API_URL", default=_VNPAY_PUBLIC[0] if PRODUCTION else _SANDBOX)
+# Where a provider's terminals may point and its client may call (billing/gateways/allowlist.py), besides
+# the two URLs above: origins scheme://host[:port], ":*" any port. Production: VNPay's published hosts;
+# development: the local sandbox (and the public one); tests: their sandboxes, on free loopback ports.
+GATEWAY_URL_ALLOWLIST = {"vnpay": env.list("VNPAY_URL_ALLOWLIST", default=(
+    _VNPAY_PUBLIC if PRODUCTION else [_SANDBOX, _VNPAY_PUBLIC[0]] + (["http://127.0.0.1:*"] if TESTING else [])))}
 VNPAY_TIMEOUT_S = env.float("VNPAY_TIMEOUT_S", default=8.0)
 FIELD_ENCRYPTION_KEY = env("FIELD_ENCRYPTION_KEY", default="")  # Fernet key; else derived from SECRET_KEY
 FEES_RECONCILE_AFTER_MINUTES = env.int("FEES_RECONCILE_AFTER_MINUTES", default=15)

@@ -18,7 +18,15 @@ from django.utils import timezone
 
 from billing.fees import subjects
 from billing.fees.gateway import gateway_for, payment_ref, protocol, record_exchange
-from billing.fees.models import GatewayExchange, LedgerEntry, ManualCase, MerchantTerminal, Payment, PaymentRequest
+from billing.fees.models import (
+    GatewayExchange,
+    LedgerEntry,
+    ManualCase,
+    MerchantTerminal,
+    Payment,
+    PaymentRequest,
+    RefusedNotifications,
+)
 from billing.fees.transitions import TransitionRefused, payment_transition, request_transition
 from billing.gateways.types import (
     InvalidNotification,
@@ -91,16 +99,24 @@ def _amount_mismatch(payment: Payment, *, received_vnd: int, source: str, raw: d
 def ipn_handle(*, provider: str, params: dict[str, str]) -> dict[str, str]:
     """Handle one notification; always returns the gateway's reply body, never raises.
 
-    One transaction: the decision, its effects and the raw exchange commit together.
+    One transaction: the decision, its effects and the raw exchange commit together. A notification whose
+    signature does not verify is counted (:func:`notification_refused_count`), and kept as a raw exchange
+    only among the first few of the hour: anyone can send them, so they must not grow the database.
     """
     gateway = protocol(provider)
     reference = gateway.reference_of(params)
     request = {"method": "GET", "params": params}
     try:
         with transaction.atomic():
-            body = gateway.reply(_ipn(provider, params))
-            insert_rows(GatewayExchange(provider=provider, kind="ipn", txn_ref=reference, request=request,
-                                        response=body, error=""))
+            ack = _ipn(provider, params)
+            body = gateway.reply(ack)
+            if ack != IpnAck.INVALID_SIGNATURE:
+                insert_rows(GatewayExchange(provider=provider, kind="ipn", txn_ref=reference, request=request,
+                                            response=body, error=""))
+            elif (count := notification_refused_count(provider=provider)) <= RefusedNotifications.SAMPLES_PER_HOUR:
+                insert_rows(GatewayExchange(provider=provider, kind="ipn", txn_ref=_printable(reference),
+                                            request={"method": "GET", "params": _sample(params)}, response=body,
+                                            error=f"chữ ký không hợp lệ (mẫu {count} của giờ này)"))
     except Exception:
         logger.exception("IPN handling failed (%s)", reference or "?")
         body = gateway.reply(IpnAck.ERROR)
@@ -110,6 +126,36 @@ def ipn_handle(*, provider: str, params: dict[str, str]) -> dict[str, str]:
         except Exception:
             logger.exception("could not record the IPN exchange")
     return body
+
+
+def notification_refused_count(*, provider: str) -> int:
+    """Count one notification refused for its signature in this hour's row; returns the hour's count.
+
+    One statement (an upsert on the hour's row): a flood of forgeries updates one row, adds none."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REFUSED_SQL, [provider])
+        count = int(cursor.fetchone()[0])
+    if count & (count - 1) == 0:  # 1, 2, 4, 8...: a log line per doubling, not per forgery
+        logger.warning("IPN (%s) with an invalid signature: %s this hour in %s", provider, count,
+                       connection.schema_name)
+    return count
+
+
+def _printable(text: str, limit: int = 100) -> str:
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in str(text)[:limit])
+
+
+def _sample(params: dict[str, str]) -> dict[str, str]:
+    """A forged notification as kept for people to look at: bounded, without control characters."""
+    return {_printable(k, 64): _printable(v, 300) for k, v in list(params.items())[:40]}
+
+
+_REFUSED_TABLE = RefusedNotifications._meta.db_table
+_REFUSED_SQL = (
+    f"INSERT INTO {_REFUSED_TABLE} AS t (provider, hour, count, first_at, last_at)"
+    f" VALUES (%s, date_trunc('hour', now()), 1, now(), now())"
+    f" ON CONFLICT (provider, hour) DO UPDATE SET count = t.count + 1, last_at = now() RETURNING t.count"
+)
 
 
 _terminals: dict[tuple[str, str], tuple[float, PaymentProvider | None]] = {}
@@ -190,11 +236,21 @@ def _ipn(provider: str, params: dict[str, str]) -> IpnAck:
 
 
 # ------------------------------------------------------------------------- reconciliation
+NEVER_SENT_GRACE = timedelta(minutes=2)  # longer than any checkout in flight (Redis and gateway timeouts)
+
+
 def payment_reconcile(*, payment_id: int, now: datetime | None = None) -> Payment:
-    """Ask the gateway (querydr) about a pending payment and settle it as the IPN would have."""
+    """Ask the gateway (querydr) about a pending payment and settle it as the IPN would have.
+
+    An attempt that never reached the gateway (no gateway stamp, no pay URL: the checkout failed or its
+    process died before the citizen was sent anywhere) cannot have been paid: it is expired."""
     now = now or timezone.now()
     payment = Payment.objects.get(pk=payment_id)
-    if payment.status != S.PENDING or not payment.gateway_created:
+    if payment.status != S.PENDING:
+        return payment
+    if not payment.gateway_created and not payment.pay_url:
+        return _expire_never_sent(payment_id, now=now)
+    if not payment.gateway_created:
         return payment
     terminal = MerchantTerminal.objects.filter(provider=payment.provider).first()
     if terminal is None:
@@ -221,8 +277,19 @@ def payment_reconcile(*, payment_id: int, now: datetime | None = None) -> Paymen
         return payment
 
 
+def _expire_never_sent(payment_id: int, *, now: datetime) -> Payment:
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if (payment.status == S.PENDING and not payment.gateway_created and not payment.pay_url
+                and now - payment.created_at >= NEVER_SENT_GRACE):
+            payment_transition(payment, S.EXPIRED, source="system",
+                               note="Chưa tới cổng thanh toán (không có phiên, không có địa chỉ thanh toán)")
+        return payment
+
+
 def pending_to_reconcile(*, older_than_minutes: int, now: datetime | None = None) -> list[int]:
+    """Pending attempts older than the threshold, those that never reached the gateway included."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=older_than_minutes)
-    return list(Payment.objects.filter(status=S.PENDING, created_at__lt=cutoff).exclude(gateway_created="")
+    return list(Payment.objects.filter(status=S.PENDING, created_at__lt=cutoff)
                 .order_by("created_at").values_list("pk", flat=True)[:500])

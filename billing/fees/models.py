@@ -5,7 +5,9 @@
 * ``Payment``: one attempt at the gateway (``txn_ref``); its outcome comes from the IPN (or querydr).
 * ``PaymentEvent``, ``PaymentRequestEvent``, ``RefundEvent``: the audit trail of every transition
   (append-only); the transitions themselves are in ``billing.fees.transitions``.
-* ``GatewayExchange``: every raw exchange with a gateway (append-only).
+* ``GatewayExchange``: every raw exchange with a gateway (append-only); of the notifications whose
+  signature does not verify (anyone can send them), only a few samples an hour.
+* ``RefusedNotifications``: how many such notifications came, one row per provider and hour.
 * ``Refund``, ``LedgerEntry`` (append-only money movements), ``ManualCase`` (alerts for a human).
 """
 
@@ -171,6 +173,25 @@ class GatewayExchange(AppendOnly):
         ordering = ["-at", "-id"]
 
 
+class RefusedNotifications(models.Model):
+    """Notifications (IPN) refused for a bad signature, counted per provider and hour: anyone can send
+    them, so they are not kept one by one (``SAMPLES_PER_HOUR`` of them are kept as raw exchanges)."""
+
+    SAMPLES_PER_HOUR = 5
+
+    provider = models.CharField(max_length=16, choices=Provider.choices)
+    hour = models.DateTimeField("giờ")
+    count = models.BigIntegerField("số thông báo bị từ chối", default=0)
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "thông báo sai chữ ký (theo giờ)"
+        verbose_name_plural = "thông báo sai chữ ký (theo giờ)"
+        ordering = ["-hour"]
+        constraints = [models.UniqueConstraint(fields=["provider", "hour"], name="fees_refused_one_row_per_hour")]
+
+
 class Refund(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Đang xử lý"
@@ -263,4 +284,5 @@ def request_amount_label(amount_vnd: int) -> str:
 __all__ = [
     "AppendOnlyError", "GatewayExchange", "LedgerEntry", "ManualCase", "MerchantTerminal", "Payment",
     "PaymentEvent", "PaymentRequest", "PaymentRequestEvent", "Provider", "Refund", "RefundEvent",
+    "RefusedNotifications",
 ]

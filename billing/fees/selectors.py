@@ -9,7 +9,14 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from billing.fees.gateway import gateway_for, protocol
-from billing.fees.models import LedgerEntry, ManualCase, MerchantTerminal, Payment, PaymentRequest
+from billing.fees.models import (
+    LedgerEntry,
+    ManualCase,
+    MerchantTerminal,
+    Payment,
+    PaymentRequest,
+    RefusedNotifications,
+)
 from billing.gateways.types import InvalidNotification, Outcome
 
 PAID = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED)
@@ -70,6 +77,12 @@ def payments_list(*, status: str = "", q: str = "") -> QuerySet[Payment]:
 
 def open_cases() -> QuerySet[ManualCase]:
     return ManualCase.objects.filter(resolved=False).order_by("-created_at")
+
+
+def refused_notifications(*, hours: int = 24) -> int:
+    """How many notifications were refused for a bad signature in the last ``hours`` (forged or misrouted)."""
+    since = timezone.now() - timedelta(hours=hours)
+    return RefusedNotifications.objects.filter(hour__gte=since).aggregate(n=Sum("count"))["n"] or 0
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from billing.fees.gateway import gateway_for, payment_ref
 from billing.fees.models import MerchantTerminal, Payment, PaymentEvent, PaymentRequest, Provider
 from billing.fees.transitions import payment_transition, request_transition
+from billing.gateways.allowlist import terminal_url_problem
 from billing.gateways.types import GatewayUnavailable, ProviderError
 from core import crypto
 
@@ -49,8 +50,13 @@ def terminal_save(
     if secret and len(secret) < 8:
         raise FeeError("Khoá bí mật (HashSecret) quá ngắn.", code="hash_secret")
     for url in (pay_url, api_url):
-        if url and not url.startswith(("http://", "https://")):
+        if len(url.strip()) > MerchantTerminal._meta.get_field("pay_url").max_length:
+            raise FeeError("Địa chỉ cổng thanh toán quá dài.", code="url")
+        if url.strip() and not url.strip().startswith(("http://", "https://")):
             raise FeeError("Địa chỉ cổng thanh toán phải bắt đầu bằng http:// hoặc https://", code="url")
+        problem = terminal_url_problem(provider, url)  # only the hosts this environment allows
+        if problem:
+            raise FeeError(problem, code="url")
     terminal = existing or MerchantTerminal(provider=provider)
     terminal.tmn_code = tmn_code
     if secret:
@@ -114,7 +120,10 @@ def payment_checkout(
     """Start (or resume, for the same key) a payment attempt; its ``pay_url`` is where the citizen goes.
 
     Nothing is marked paid here. The gateway is asked first (querydr on the new reference), so a
-    gateway that is down or slow gives the citizen a clear message and leaves no attempt behind.
+    gateway that is down or slow gives the citizen a clear message and leaves no attempt behind. When the
+    checkout itself cannot be made (Redis down), the attempt is closed as failed and the citizen told
+    to try again (``retry_later``); an attempt a crash leaves without a pay URL is expired by the
+    reconciliation (``billing.fees.confirm.payment_reconcile``).
     """
     key = (idempotency_key or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9_\-]{8,64}", key):
@@ -152,8 +161,10 @@ def payment_checkout(
         result = gateway.checkout(payment_ref(payment), order_info=f"Thanh toan phi le phi ho so {request.reference}",
                                   ip_addr=ip_addr, return_url=return_url)
     except ProviderError as exc:
+        # The attempt never reached the gateway: closed at once (the reconciliation expires any attempt
+        # left like this by a crash), and the citizen is told whether to try again later.
         payment_transition(payment, Payment.Status.FAILED, source="system", note=exc.message)
-        raise FeeError(exc.message, code=exc.code) from exc
+        raise FeeError(exc.message, code=exc.code, retry_later=isinstance(exc, GatewayUnavailable)) from exc
     Payment.objects.filter(pk=payment.pk).update(pay_url=result.url, gateway_created=result.created_stamp,
                                                  expires_at=result.expires_at)
     payment.refresh_from_db()

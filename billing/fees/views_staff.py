@@ -15,6 +15,7 @@ from billing.fees.excel import collections_xlsx
 from billing.fees.models import MerchantTerminal, Payment, Provider
 from billing.fees.refunds import refund_create
 from billing.fees.services import FeeError, terminal_save
+from billing.gateways.allowlist import allowed_shown
 from core.access import admin_required
 
 
@@ -43,7 +44,8 @@ def collections(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="thu-phi-{start}-{end}-{by}.xlsx"'
         return response
     return render(request, "fees/staff_collections.html", {
-        "rows": rows, "total": total, "start": start, "end": end, "by": by, "cases": selectors.open_cases()[:20]})
+        "rows": rows, "total": total, "start": start, "end": end, "by": by, "cases": selectors.open_cases()[:20],
+        "refused": selectors.refused_notifications(hours=24)})
 
 
 @admin_required
@@ -95,7 +97,8 @@ def terminal(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Đã lưu cấu hình terminal. Khoá bí mật được mã hoá và không hiển thị lại.")
             return redirect("fees-staff:terminal")
-    return render(request, "fees/staff_terminal.html", {"terminal": current, "error": error},
+    return render(request, "fees/staff_terminal.html", {"terminal": current, "error": error,
+                                                        "allowed": allowed_shown(Provider.VNPAY)},
                   status=400 if error else 200)
 
 

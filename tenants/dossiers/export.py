@@ -1,4 +1,7 @@
-"""Excel export of a search or worklist (openpyxl, streamed from an iterator)."""
+"""Excel export of a search or worklist (openpyxl, streamed from an iterator).
+
+Every text is written as a text cell (``core.excel``): an applicant named ``=HYPERLINK(...)`` is a name
+in the sheet, never a formula."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.excel import append_row
 from tenants.dossiers.models import Dossier
 
 HEADERS = ["Mã hồ sơ", "Thủ tục", "Người nộp", "Số định danh", "Ngày tiếp nhận", "Ngày hẹn trả", "Trạng thái",
@@ -23,12 +27,12 @@ def _local(value: object) -> object:
 def dossiers_xlsx(rows: Iterable[Dossier]) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Hồ sơ")
-    ws.append(HEADERS)
+    append_row(ws, HEADERS)
     for i, d in enumerate(rows):
         if i >= MAX_ROWS:
             break
-        ws.append([d.code or "", d.procedure.name, d.applicant_name, d.id_number, _local(d.received_at),
-                   _local(d.due_at), d.get_status_display(), _local(d.returned_at), d.result_code])
+        append_row(ws, [d.code or "", d.procedure.name, d.applicant_name, d.id_number, _local(d.received_at),
+                        _local(d.due_at), d.get_status_display(), _local(d.returned_at), d.result_code])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -23,10 +23,12 @@ from .errors import (
     APIError,
     AuthenticationError,
     CardError,
+    DestinationRefusedError,
     IdempotencyError,
     InvalidRequestError,
     RateLimitError,
     SignatureVerificationError,
+    StoreUnavailableError,
     VNPayError,
 )
 from .events import (
@@ -64,6 +66,7 @@ __all__ = [
     "CardError",
     "CheckoutSession",
     "CheckoutSessions",
+    "DestinationRefusedError",
     "Event",
     "EventData",
     "ExchangeHook",
@@ -88,6 +91,7 @@ __all__ = [
     "Refund",
     "Refunds",
     "SignatureVerificationError",
+    "StoreUnavailableError",
     "VNPayClient",
     "VNPayConfig",
     "VNPayError",

@@ -47,6 +47,11 @@ class VNPayConfig:
     backoff_cap_s: float = 8.0
     idempotency_ttl_s: int = MIN_IDEMPOTENCY_TTL_S
     user_agent: str = "motcua-vnpay/1.0"
+    # Where the API may be called (``billing.gateways.outbound``): origins ``scheme://host[:port|:*]``.
+    # A private, loopback or link-local address is refused unless named here literally (a local sandbox);
+    # ``only_allowed``: every origin not named is refused too.
+    allowed_urls: tuple[str, ...] = ()
+    only_allowed: bool = False
 
     def __post_init__(self) -> None:
         if not self.tmn_code:

@@ -78,6 +78,19 @@ class APIConnectionError(VNPayError):
     default_code = "api_connection_error"
 
 
+class DestinationRefusedError(VNPayError):
+    """The outbound policy refused the API's address (not on the allow-list, or an internal address):
+    a configuration to fix, not a gateway to wait for. Nothing was sent."""
+
+    default_code = "destination_refused"
+
+
+class StoreUnavailableError(VNPayError):
+    """The idempotency store (Redis) cannot be reached: nothing was created, try again later."""
+
+    default_code = "store_unavailable"
+
+
 class APIError(VNPayError):
     """The gateway reported an internal error (code 99, malformed reply, ...)."""
 
@@ -95,9 +108,11 @@ __all__ = [
     "APIError",
     "AuthenticationError",
     "CardError",
+    "DestinationRefusedError",
     "IdempotencyError",
     "InvalidRequestError",
     "RateLimitError",
     "SignatureVerificationError",
+    "StoreUnavailableError",
     "VNPayError",
 ]

@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from .errors import IdempotencyError
+from .errors import IdempotencyError, StoreUnavailableError
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -131,7 +131,9 @@ class InMemoryIdempotencyStore:
 class RedisIdempotencyStore:
     """Redis-backed store shared by every process (``SET NX EX`` + a Redis lock).
 
-    ``client`` is a ``redis.Redis``; or pass ``url`` (e.g. ``REDIS_URL``).
+    ``client`` is a ``redis.Redis``; or pass ``url`` (e.g. ``REDIS_URL``): then the connection has short
+    timeouts and one quick retry (a citizen waits on it). Redis being down or unreachable is a
+    :class:`StoreUnavailableError` (nothing was run: try again later), never a raw ``redis`` error.
     """
 
     def __init__(
@@ -141,11 +143,15 @@ class RedisIdempotencyStore:
         url: str | None = None,
         prefix: str = "vnpay:idem:",
         lock_ttl_s: float = DEFAULT_LOCK_TIMEOUT_S,
+        socket_timeout_s: float = 2.0,
     ) -> None:
         if client is None:
             import redis  # lazy: only needed for this store
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
 
-            client = redis.Redis.from_url(url or "redis://127.0.0.1:6379/0")
+            client = redis.Redis.from_url(url or "redis://127.0.0.1:6379/0", socket_timeout=socket_timeout_s,
+                                          socket_connect_timeout=socket_timeout_s, retry=Retry(NoBackoff(), 1))
         self._redis = client
         self._prefix = prefix
         self._lock_ttl_s = lock_ttl_s
@@ -153,25 +159,41 @@ class RedisIdempotencyStore:
     def _key(self, key: str) -> str:
         return f"{self._prefix}{key}"
 
+    @contextmanager
+    def _reachable(self) -> Iterator[None]:
+        from redis.exceptions import RedisError
+
+        try:
+            yield
+        except RedisError as exc:
+            raise StoreUnavailableError(
+                "Hệ thống thanh toán trực tuyến đang tạm thời gián đoạn; xin vui lòng thử lại sau ít phút.",
+            ) from exc
+
     def get(self, key: str) -> IdempotencyRecord | None:
-        raw = self._redis.get(self._key(key))
+        with self._reachable():
+            raw = self._redis.get(self._key(key))
         return None if raw is None else IdempotencyRecord.from_json(raw)
 
     def put(self, key: str, record: IdempotencyRecord, ttl_s: int) -> IdempotencyRecord:
-        stored = self._redis.set(self._key(key), record.to_json(), nx=True, ex=max(int(ttl_s), DEFAULT_TTL_S))
+        with self._reachable():
+            stored = self._redis.set(self._key(key), record.to_json(), nx=True, ex=max(int(ttl_s), DEFAULT_TTL_S))
         if stored:
             return record
         existing = self.get(key)
         return existing if existing is not None else record
 
     def ttl(self, key: str) -> int:
-        return int(self._redis.ttl(self._key(key)))
+        with self._reachable():
+            return int(self._redis.ttl(self._key(key)))
 
     @contextmanager
     def lock(self, key: str, timeout_s: float) -> Iterator[None]:
         lk = self._redis.lock(f"{self._prefix}lock:{key}", timeout=self._lock_ttl_s,
                               blocking_timeout=timeout_s)
-        if not lk.acquire():
+        with self._reachable():
+            acquired = lk.acquire()
+        if not acquired:
             raise IdempotencyError(
                 "Một yêu cầu khác với cùng khoá idempotency đang được xử lý",
                 code="idempotency_key_in_use", param="idempotency_key",
@@ -181,8 +203,8 @@ class RedisIdempotencyStore:
         finally:
             try:
                 lk.release()
-            except Exception:  # lock expired meanwhile: nothing to release
-                logger.warning("idempotency lock for %s had already expired", key)
+            except Exception:  # lock expired meanwhile, or Redis gone: nothing to release
+                logger.warning("idempotency lock for %s could not be released", key)
 
 
 def run_idempotent(

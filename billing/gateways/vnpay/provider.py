@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 
+from billing.gateways.allowlist import allowed_urls
 from billing.gateways.types import (
     CheckoutResult,
     ExchangeRecorder,
@@ -40,9 +41,11 @@ from .errors import (
     APIConnectionError,
     APIError,
     AuthenticationError,
+    DestinationRefusedError,
     InvalidRequestError,
     RateLimitError,
     SignatureVerificationError,
+    StoreUnavailableError,
     VNPayError,
 )
 from .events import (
@@ -61,6 +64,10 @@ from .objects import CheckoutSession, Event, PaymentIntent
 
 UNAVAILABLE = "Cổng thanh toán VNPay đang tạm thời không phản hồi. Chưa có khoản tiền nào bị trừ; " \
               "xin vui lòng thử lại sau ít phút."
+STORE_UNAVAILABLE = "Hệ thống thanh toán trực tuyến đang tạm thời gián đoạn. Chưa có khoản tiền nào bị trừ; " \
+                    "xin vui lòng thử lại sau ít phút."
+REFUSED_DESTINATION = "Địa chỉ cổng thanh toán của đơn vị không nằm trong danh sách được phép; " \
+                      "xin liên hệ bộ phận Một cửa."
 
 # The primary event of a notification -> what became of the payment.
 EVENT_OUTCOME: dict[str, Outcome] = {
@@ -134,7 +141,8 @@ class VNPayProvider:
 
     def client(self) -> VNPayClient:
         t = self.terminal
-        key = (t.scope, t.version, t.merchant_code, self.interactive, self.recorder)
+        allowed = allowed_urls(self.code)
+        key = (t.scope, t.version, t.merchant_code, self.interactive, self.recorder, allowed)
         with _clients_lock:
             client = _clients.get(key)
             if client is None:
@@ -145,6 +153,8 @@ class VNPayProvider:
                     read_timeout_s=timeout, connect_timeout_s=min(timeout, 3.0),
                     # A citizen waits on interactive calls: one try, short; background work retries.
                     max_retries=0 if self.interactive else 2, backoff_base_s=0.5, backoff_cap_s=4.0,
+                    # Only the origins this environment allows for VNPay (``billing.gateways.allowlist``).
+                    allowed_urls=allowed, only_allowed=True,
                 )
                 store = RedisIdempotencyStore(url=settings.REDIS_URL, prefix=f"motcua:vnpay:idem:{t.scope}:")
                 client = VNPayClient(config, idempotency_store=store, on_exchange=self._hook)
@@ -161,6 +171,8 @@ class VNPayProvider:
             if exc.code == "transaction_not_found":
                 return  # the expected answer: the reference is free
             raise GatewayRejected(f"Cổng thanh toán từ chối yêu cầu: {exc.message}", code=exc.code) from exc
+        except DestinationRefusedError as exc:
+            raise GatewayRejected(REFUSED_DESTINATION, code=exc.code) from exc
         except (APIConnectionError, RateLimitError, APIError) as exc:
             raise GatewayUnavailable(UNAVAILABLE, code=exc.code) from exc
         except AuthenticationError as exc:
@@ -175,6 +187,8 @@ class VNPayProvider:
                 ip_addr=ip_addr, idempotency_key=payment.idempotency_key, return_url=return_url,
                 expires_in=15 * 60, metadata=dict(payment.metadata),
             )
+        except StoreUnavailableError as exc:  # Redis down: nothing was created, the citizen tries again
+            raise GatewayUnavailable(STORE_UNAVAILABLE, code=exc.code) from exc
         except VNPayError as exc:
             raise GatewayRejected(f"Không tạo được phiên thanh toán: {exc.message}", code=exc.code) from exc
         return CheckoutResult(url=session.url or "", created_stamp=session.transaction_date or "",
@@ -201,6 +215,8 @@ class VNPayProvider:
             if exc.code == "transaction_not_found":
                 return QueryResult(found=False)
             raise GatewayRejected(exc.message, code=exc.code) from exc
+        except DestinationRefusedError as exc:
+            raise GatewayRejected(REFUSED_DESTINATION, code=exc.code) from exc
         except (APIConnectionError, RateLimitError, APIError) as exc:
             raise GatewayUnavailable(UNAVAILABLE, code=exc.code) from exc
         except VNPayError as exc:
@@ -221,9 +237,11 @@ class VNPayProvider:
                 reason=clean_order_info(reason, max_length=120) if reason.strip() else None,
                 idempotency_key=idempotency_key,
             )
-        except (APIConnectionError, RateLimitError) as exc:
+        except (APIConnectionError, RateLimitError, StoreUnavailableError) as exc:
             raise GatewayUnavailable("Cổng VNPay không phản hồi; yêu cầu hoàn tiền chưa được gửi thành công. "
                                      "Xin thử lại sau.", code=exc.code) from exc
+        except DestinationRefusedError as exc:
+            raise GatewayRejected(REFUSED_DESTINATION, code=exc.code) from exc
         except VNPayError as exc:
             raise GatewayRejected(f"VNPay từ chối hoàn tiền: {exc.message}", code=exc.code) from exc
         return RefundResult(status=RefundOutcome(refund.status), gateway_id=refund.id, message=refund.message or "")

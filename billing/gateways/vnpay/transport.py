@@ -1,6 +1,9 @@
 """HTTP transport for the querydr/refund API: httpx, timeouts, retries with
 capped exponential backoff and full jitter, and an ``on_exchange`` hook that
-sees the raw request/response of every attempt."""
+sees the raw request/response of every attempt.
+
+The client is held to the config's outbound policy (``billing.gateways.outbound``): a destination it
+refuses is an :class:`~.errors.DestinationRefusedError` at once, never retried, nothing sent."""
 
 from __future__ import annotations
 
@@ -12,11 +15,14 @@ from typing import Any, Protocol
 
 import httpx
 
+from billing.gateways.outbound import DestinationRefused, OutboundPolicy, guarded_client
+
 from .config import VNPayConfig
 from .errors import (
     APIConnectionError,
     APIError,
     AuthenticationError,
+    DestinationRefusedError,
     InvalidRequestError,
     RateLimitError,
 )
@@ -77,7 +83,8 @@ class Transport:
     ) -> None:
         self.config = config
         self._owns_client = http_client is None
-        self._http = http_client or httpx.Client(
+        self._http = http_client or guarded_client(
+            OutboundPolicy(allowed=tuple(config.allowed_urls), only_allowed=config.only_allowed),
             timeout=httpx.Timeout(config.read_timeout_s, connect=config.connect_timeout_s),
             headers={"User-Agent": config.user_agent},
         )
@@ -116,6 +123,9 @@ class Transport:
             retry_after: float | None = None
             try:
                 response = self._http.post(url, json=payload)
+            except DestinationRefused as exc:
+                self.notify(kind, request_record, None, f"refused: {exc.message}")
+                raise DestinationRefusedError(exc.message) from exc
             except httpx.TimeoutException as exc:
                 last_error, last_status = f"timeout: {type(exc).__name__}: {exc}", None
                 self.notify(kind, request_record, None, last_error)

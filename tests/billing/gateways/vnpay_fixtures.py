@@ -218,6 +218,7 @@ def make_client(sandbox_url: str, tmn: str, secret: str, *, return_url: str = "h
                 client_kwargs: dict[str, Any] | None = None, **config: Any) -> VNPayClient:
     config.setdefault("backoff_base_s", 0.01)
     config.setdefault("backoff_cap_s", 0.05)
+    config.setdefault("allowed_urls", (base_of(sandbox_url),))  # a local sandbox: named, so it may be loopback
     cfg = VNPayConfig(tmn_code=tmn, hash_secret=secret, pay_url=sandbox_url, return_url=return_url, **config)
     return VNPayClient(cfg, **(client_kwargs or {}))
 
