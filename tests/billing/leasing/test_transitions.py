@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def contract(tenant_a):
-    return services.contract_create(tenant=tenant_a, number="HD-THUE-MACHINE-01", price_vnd=1_000_000,
+    return services.contract_create(tenant_id=tenant_a.pk, number="HD-THUE-MACHINE-01", price_vnd=1_000_000,
                                     start_date=date(2026, 1, 1), end_date=date(2030, 12, 31))
 
 

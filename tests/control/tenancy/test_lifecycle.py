@@ -121,10 +121,10 @@ def test_offboarded_is_final(tenant_a):
 
 
 def test_the_admin_shows_the_status_and_holds_but_does_not_edit_them(platform_client, tenant_a):
-    from tests.support import PASSWORD
+    from core.accounts.models import User
 
     hold_place(tenant_id=tenant_a.pk, kind="security", reason="Kiểm tra an ninh", by="op")
-    platform_client.login(username="operator", password=PASSWORD)
+    platform_client.force_login(User.objects.get(username="operator"))  # the second factor is tested elsewhere
     page = platform_client.get(f"/admin/tenancy/tenant/{tenant_a.pk}/change/")
     assert page.status_code == 200
     text = page.content.decode()
