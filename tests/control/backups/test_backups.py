@@ -53,6 +53,23 @@ def fingerprint(schema: str) -> dict[str, tuple]:
     return out
 
 
+def settle_outbox(schema: str, timeout: float = 30.0) -> None:
+    """Deliver the tenant's notifications now, and wait for a worker that took one to finish: a Celery worker
+    of this test session (started by another test) may be sending them, which would change rows between the
+    fingerprint and the backup."""
+    from tenants.notifications.delivery import outbox_flush
+    from tenants.notifications.models import OutboxMessage
+
+    deadline = time.monotonic() + timeout
+    with schema_context(schema):
+        while True:
+            outbox_flush()
+            if not OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists():
+                return
+            assert time.monotonic() < deadline, "outbox messages still pending"
+            time.sleep(0.1)
+
+
 def file_hashes(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
@@ -134,6 +151,7 @@ def _backup(tenant: Tenant) -> Backup:
 def test_backup_drop_and_restore_in_place_gives_back_every_row_and_file(province, committed):
     schema = province.schema_name
     media = services.media_root_of(schema)
+    settle_outbox(schema)
     rows_before, files_before = fingerprint(schema), file_hashes(media)
     assert len(files_before) == 6  # 3 dossiers × (PDF + PNG)
     assert rows_before["dossiers_dossier"][0] == 3 and rows_before["fees_payment"][0] == 2
@@ -178,6 +196,7 @@ def test_backup_drop_and_restore_in_place_gives_back_every_row_and_file(province
 def test_restore_as_a_new_schema_beside_the_live_tenant(province, committed):
     schema = province.schema_name
     copy = f"{schema}_xem"
+    settle_outbox(schema)
     backup = _backup(province)
     rows, files = fingerprint(schema), file_hashes(services.media_root_of(schema))
     try:
