@@ -16,7 +16,6 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django_tenants.utils import schema_context, schema_exists
 from control.tenancy.models import Domain, Tenant
 from control.tenancy.services import template_schema_ensure
 from core.accounts.models import User
+from core.signin.tokens import reset_token_generator
 from onboarding import divisions
 from onboarding.clone import clone_template_parallel, foreign_keys_complete
 from onboarding.models import Application, Provisioning
@@ -186,13 +186,13 @@ def tenant_base_url(app: Application) -> str:
 
 
 def admin_password_link(app: Application, schema_name: str) -> str | None:
-    """A one-time link (Django's password-reset token) for the tenant's first administrator."""
+    """A one-time link for the tenant's first administrator, bound to its schema (core.signin.tokens)."""
     with schema_context(schema_name):
         user = User.objects.filter(username=ADMIN_USERNAME).first()
         if user is None or user.has_usable_password():
             return None
         uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
+        token = reset_token_generator.make_token(user)
     return f"{tenant_base_url(app)}/staff/setup/mat-khau/{uid}/{token}/"
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from core.access import admin_required
+from core.signin.tokens import reset_token_generator
 from onboarding import golive
 
 
@@ -23,13 +24,15 @@ class PasswordSetForm(SetPasswordForm):
 
 
 class PasswordSetView(auth_views.PasswordResetConfirmView):
-    """The one-time link e-mailed to the first administrator (Django's password-reset token)."""
+    """The one-time link e-mailed to the first administrator: single use, expiring, worthless on another
+    tenant's host (the schema-bound generator of core.signin.tokens)."""
 
     form_class = PasswordSetForm
     template_name = "onboarding/password_set.html"
     success_url = reverse_lazy("setup-password-done")
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    token_generator = reset_token_generator
 
 
 def password_done(request: HttpRequest) -> HttpResponse:

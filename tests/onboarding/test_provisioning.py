@@ -141,6 +141,19 @@ def test_a_province_is_provisioned_with_its_communes_catalogue_calendar_and_admi
 
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["haiphong@example.gov.vn"]
     link = re.search(r"http://haiphong\.localhost:8000(/staff/setup/mat-khau/\S+/)", mailoutbox[0].body).group(1)
+    # the link is bound to the tenant's schema: the same account number elsewhere gains nothing from it
+    from django.contrib.auth.tokens import default_token_generator
+
+    from core.accounts.models import User
+    from core.signin.tokens import reset_token_generator
+
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    with schema_context("t_haiphong"):
+        admin = User.objects.get(username="admin")
+        assert reset_token_generator.check_token(admin, token)
+        assert not default_token_generator.check_token(admin, token)
+    with schema_context("public"):
+        assert not reset_token_generator.check_token(admin, token)
     client = Client(HTTP_HOST="haiphong.localhost")
     form = client.get(link, follow=True)
     assert "Đặt mật khẩu quản trị" in form.content.decode()

@@ -84,3 +84,10 @@ def test_outsiders_get_nothing(backups, client_a, platform_client):
         assert response.status_code == 404 and SECRET_PATH.encode() not in response.content
     # and the operator, signed in, does see it
     assert SECRET_PATH.encode() in _operator().get("/console/backups/").content
+
+
+def test_the_console_links_to_the_backups_page(tenant_a):
+    operator = _operator()
+    for page in ("/console/", "/console/don-vi/"):
+        html = operator.get(page).content.decode()
+        assert 'href="/console/backups/"' in html, page
