@@ -304,7 +304,7 @@ def payments_stuck(cutoff: datetime, limit: int):  # noqa: ANN201
 
     qs = Payment.objects.filter(Q(expires_at__lt=cutoff) | Q(expires_at__isnull=True,
                                                            created_at__lt=cutoff - NEVER_SENT_GRACE),
-                                status=S.PENDING).order_by("created_at")
+                                status=S.PENDING).order_by("-created_at")
     items = [StuckItem(ref=f"thanh-toan:{p.txn_ref}", state="Đang chờ cổng thanh toán, quá hạn",
                        since=p.expires_at or p.created_at,
                        detail=f"{p.amount_vnd:,} VND".replace(",", ".")

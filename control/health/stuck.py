@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-PER_SOURCE_LIMIT = 50  # items listed per source and tenant (the count says how many more)
+PER_SOURCE_LIMIT = 50  # items listed per source and tenant, the newest first (the count says how many more)
 
 
 @dataclass(frozen=True)

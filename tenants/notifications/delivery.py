@@ -61,7 +61,7 @@ def outbox_stuck(cutoff, limit: int):  # noqa: ANN001, ANN201
 
     qs = OutboxMessage.objects.filter(Q(status=OutboxMessage.Status.FAILED) |
                                       Q(status=OutboxMessage.Status.PENDING, created_at__lt=cutoff)
-                                      ).order_by("created_at")
+                                      ).order_by("-created_at")
     items = [StuckItem(ref=f"thong-bao:{m.pk}", state=f"{m.get_status_display()} · {m.attempts} lần thử",
                        since=m.created_at, detail=f"{m.get_channel_display()}"
                        + (f" · lỗi: {m.error[:200]}" if m.error else ""))
