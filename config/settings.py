@@ -262,6 +262,18 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then dies (SIGKILL, OOM, lost machine) stays unacknowledged in Redis and is
+# handed out again once CELERY_VISIBILITY_TIMEOUT seconds have passed since it was taken (by a worker that
+# starts, or by the sweep every CELERY_UNACKED_RESTORE_S seconds). It must exceed the longest task (one still
+# running past it would be handed out twice; tasks are idempotent, but that is wasted work): one hour by
+# default; the fault tests set a few seconds.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_UNACKED_RESTORE_S = env.int("CELERY_UNACKED_RESTORE_S", default=min(100, max(1, CELERY_VISIBILITY_TIMEOUT // 2)))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": CELERY_UNACKED_RESTORE_S, "unacked_restore_throttle": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
@@ -328,6 +340,10 @@ LEASING_BANK = {  # where provinces transfer the leasing fees (VietQR)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
                     else "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
+# The SMTP server (production's backend): where, and how long a silent server may hold a sending worker.
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mot cua dien tu <no-reply@motcua.local>")
 # ONBOARDING_DEPARTMENTS = [...]  # standard departments of a new province (onboarding/divisions.py)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dang-ky/", include("onboarding.urls_public")),  # provinces sign up
     path("console/billing/", include("billing.leasing.urls")),
     path("console/backups/", include("control.backups.urls")),
+    path("console/health/", include("control.health.urls")),  # stuck work across tenants
     path("console/", include("onboarding.urls_console")),  # applications, provisioning (the dashboard)
     path("console/", include("control.console.urls")),  # tenants, operator log
     path("admin/", admin.site.urls),

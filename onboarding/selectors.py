@@ -45,3 +45,22 @@ def tenant_rows(*, offset: int = 0, limit: int = 50) -> list[dict]:
                  .values_list("tenant_id", "plan"))
     labels = dict(Application.Plan.choices)
     return [{**r, "plan": labels.get(plans.get(r["tenant"].pk), "—")} for r in rows]
+
+
+def provisioning_stuck(cutoff, limit: int):  # noqa: ANN001, ANN201
+    """Provisioning jobs not done, started (or created) before ``cutoff``: for the stuck list (control/health)."""
+    from django.db.models.functions import Coalesce
+
+    from control.health.interface import StuckItem, StuckList
+
+    qs = (Provisioning.objects.exclude(state=Provisioning.State.DONE)
+          .annotate(since=Coalesce("started_at", "updated_at")).filter(since__lt=cutoff)
+          .select_related("application").order_by("since"))
+    items = [StuckItem(ref=f"khoi-tao:{job.application_id}", since=job.since,
+                       state=f"{job.get_state_display()} · {job.percent}%",
+                       detail=f"{job.application.name} ({job.application.slug}) · bước "
+                              f"{STEP_LABELS.get(job.error_step or job.current_step, '—')}"
+                              + (f" · lỗi: {job.error_message[:200]}" if job.error_message else "")
+                              + f" · {job.attempts} lần chạy")
+             for job in qs[:limit]]
+    return StuckList(items=items, total=len(items) if len(items) < limit else qs.count())

@@ -293,3 +293,21 @@ def pending_to_reconcile(*, older_than_minutes: int, now: datetime | None = None
     cutoff = now - timedelta(minutes=older_than_minutes)
     return list(Payment.objects.filter(status=S.PENDING, created_at__lt=cutoff)
                 .order_by("created_at").values_list("pk", flat=True)[:500])
+
+
+def payments_stuck(cutoff: datetime, limit: int):  # noqa: ANN201
+    """Attempts still pending past their expiry (by the threshold: expired before ``cutoff``), or, never sent
+    to the gateway, older than its grace. For the stuck list of the operator console (control/health)."""
+    from django.db.models import Q
+
+    from control.health.interface import StuckItem, StuckList
+
+    qs = Payment.objects.filter(Q(expires_at__lt=cutoff) | Q(expires_at__isnull=True,
+                                                           created_at__lt=cutoff - NEVER_SENT_GRACE),
+                                status=S.PENDING).order_by("-created_at")
+    items = [StuckItem(ref=f"thanh-toan:{p.txn_ref}", state="Đang chờ cổng thanh toán, quá hạn",
+                       since=p.expires_at or p.created_at,
+                       detail=f"{p.amount_vnd:,} VND".replace(",", ".")
+                       + ("" if p.gateway_created else " · chưa tới cổng thanh toán"))
+             for p in qs[:limit]]
+    return StuckList(items=items, total=len(items) if len(items) < limit else qs.count())

@@ -47,3 +47,21 @@ def tenant_invoice(*, tenant, invoice_id: int) -> Invoice | None:  # noqa: ANN00
 def ledger_totals() -> dict[str, int]:
     agg = PlatformLedgerEntry.objects.values("kind").annotate(total=Sum("amount_vnd"))
     return {row["kind"]: row["total"] for row in agg}
+
+
+def invoices_missing(cutoff, limit: int):  # noqa: ANN001, ANN201
+    """Active contracts (made before ``cutoff``) whose current period has no invoice yet: the invoice run did
+    not complete for them. For the stuck list (control/health)."""
+    from billing.leasing.services import period_for
+    from control.health.interface import StuckItem, StuckList
+
+    today = timezone.localdate()
+    items = []
+    for contract in LeaseContract.objects.filter(is_active=True, created_at__lt=cutoff).select_related("tenant"):
+        period = period_for(contract, today)
+        if period is None or Invoice.objects.filter(contract=contract, period_start=period[0]).exists():
+            continue
+        items.append(StuckItem(ref=f"hop-dong:{contract.number}", state="Chưa lập hóa đơn kỳ này",
+                               since=contract.created_at,
+                               detail=f"{contract.tenant.name} · kỳ {period[0]:%d/%m/%Y}–{period[1]:%d/%m/%Y}"))
+    return StuckList(items=items[:limit], total=len(items))

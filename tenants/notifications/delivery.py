@@ -50,3 +50,20 @@ def outbox_flush(*, limit: int = 200) -> int:
     ids = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
                .order_by("created_at").values_list("pk", flat=True)[:limit])
     return sum(1 for pk in ids if outbox_send(message_id=pk) == OutboxMessage.Status.SENT)
+
+
+def outbox_stuck(cutoff, limit: int):  # noqa: ANN001, ANN201
+    """Messages that failed every attempt, or still pending since before ``cutoff`` (this tenant's schema).
+    For the stuck list of the operator console (control/health)."""
+    from django.db.models import Q
+
+    from control.health.interface import StuckItem, StuckList
+
+    qs = OutboxMessage.objects.filter(Q(status=OutboxMessage.Status.FAILED) |
+                                      Q(status=OutboxMessage.Status.PENDING, created_at__lt=cutoff)
+                                      ).order_by("-created_at")
+    items = [StuckItem(ref=f"thong-bao:{m.pk}", state=f"{m.get_status_display()} · {m.attempts} lần thử",
+                       since=m.created_at, detail=f"{m.get_channel_display()}"
+                       + (f" · lỗi: {m.error[:200]}" if m.error else ""))
+             for m in qs[:limit]]
+    return StuckList(items=items, total=len(items) if len(items) < limit else qs.count())
