@@ -6,7 +6,6 @@ import dataclasses
 import gzip
 import json
 import re
-import time
 import unicodedata
 from datetime import date
 from decimal import Decimal
@@ -272,11 +271,9 @@ def test_import_report_counts() -> None:
 # ----------------------------------------------------------------- synthetic catalogue
 
 
-def test_synthetic_catalogue_is_deterministic_unique_valid_and_fast() -> None:
-    started = time.perf_counter()
+def test_synthetic_catalogue_is_deterministic_unique_and_valid() -> None:
+    # its speed is the onboarding and search benchmarks' business, not a timed unit test's
     records = generate(2000, seed=0)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0
     assert len(records) == 2000
     assert len({r.code for r in records}) == 2000
     assert len({r.name for r in records}) == 2000

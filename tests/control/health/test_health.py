@@ -81,7 +81,7 @@ def test_readyz_keeps_the_celery_ping_about_ten_seconds(platform_client, celery_
             again = platform_client.get("/readyz", REMOTE_ADDR=OUTSIDE)
             timings.append(time.perf_counter() - start)
             assert again.json() == {"ok": True}
-        assert sorted(timings)[len(timings) // 2] < 0.1, timings  # ~1 ms of SQL and Redis, no ping
+        assert sorted(timings)[len(timings) // 2] < first_s / 2, timings  # ~1 ms of SQL and Redis, no ping
         kept = platform_client.get("/readyz").json()["checks"]["celery"]
         assert kept["latency_ms"] == first["latency_ms"] and 0 < kept["age_s"] < 10
         settings.READYZ_CELERY_CACHE_S = 0.5  # once stale, the next probe pings again
