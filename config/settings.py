@@ -387,13 +387,14 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
-# Browser features the product does not use, off for every response and anything it might embed.
+# Browser features the product does not use, off for every response and anything it might embed (names that
+# Chromium knows: an unknown one is a console error on every page, tests/e2e/test_csp_browser.py).
 PERMISSIONS_POLICY: dict[str, tuple[str, ...]] = {
     feature: () for feature in (
-        "accelerometer", "autoplay", "bluetooth", "browsing-topics", "camera", "display-capture",
-        "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer", "microphone",
-        "midi", "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
-        "usb", "xr-spatial-tracking",
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts", "magnetometer", "microphone", "midi",
+        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "window-management", "xr-spatial-tracking",
     )
 } | {"fullscreen": ("self",)}  # the browser's PDF viewer (receipts, slips) may still go full screen
 
