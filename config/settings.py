@@ -152,6 +152,9 @@ TENANT_LIMIT_SET_CALLS = True  # with config.db: SET search_path only when it ch
 AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
+    # First, so that every answer carries them, the routing's own (unknown host, suspended tenant) included.
+    "core.headers.PermissionsPolicyMiddleware",  # Permissions-Policy on every response (PERMISSIONS_POLICY)
+    "core.headers.ContentSecurityPolicyMiddleware",  # django-csp, on pages only (CONTENT_SECURITY_POLICY)
     "control.tenancy.middleware.TenantRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -375,6 +378,41 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp; sent with pages, core/headers.py): our own files only, no inline script,
+# style or handler anywhere (scripts and styles live under each app's static/), QR codes as data: images.
+# Forms post to us, except the citizen's payment, whose POST is answered by a redirect to the gateway's pay
+# page: its origins (the platform's pay URL and the allow-list above) are the only others allowed.
+# No page is meant to be framed yet (frame-ancestors 'none', as X_FRAME_OPTIONS = "DENY").
+from csp.constants import NONE, SELF  # noqa: E402
+
+from core.policies import csp_origins  # noqa: E402
+
+PAYMENT_FORM_ORIGINS = csp_origins([VNPAY_PAY_URL, *(u for urls in GATEWAY_URL_ALLOWLIST.values() for u in urls)])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF, *PAYMENT_FORM_ORIGINS],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Browser features the product does not use, off for every response and anything it might embed (names that
+# Chromium knows: an unknown one is a console error on every page, tests/e2e/test_csp_browser.py).
+PERMISSIONS_POLICY: dict[str, tuple[str, ...]] = {
+    feature: () for feature in (
+        "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media",
+        "geolocation", "gyroscope", "hid", "idle-detection", "local-fonts", "magnetometer", "microphone", "midi",
+        "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial", "usb",
+        "window-management", "xr-spatial-tracking",
+    )
+} | {"fullscreen": ("self",)}  # the browser's PDF viewer (receipts, slips) may still go full screen
 
 # --- Logging and error reporting -------------------------------------------------------------
 # Every handler masks personal data (ID numbers, phones, e-mails) in messages and tracebacks (core/pii.py).
