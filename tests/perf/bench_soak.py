@@ -103,6 +103,8 @@ def _rss(pid: int) -> dict[int, int]:
 
     try:
         parent = psutil.Process(pid)
+        if parent.status() == psutil.STATUS_ZOMBIE:  # exited (not yet reaped): no figure, not "-100 %"
+            return {}
         out = {pid: parent.memory_info().rss}
         for child in parent.children(recursive=True):
             try:
@@ -217,15 +219,16 @@ def _outbox_pending(schema: str) -> int:
         return OutboxMessage.objects.filter(status="pending").count()
 
 
-def _pending_ages(schema: str, soak_start_wall: float) -> list[float]:
+def _pending_ages(schema: str, soak_start_wall: float) -> dict[str, float]:
     """When (seconds into the soak) each message still pending was queued: which fault stranded it."""
     from django_tenants.utils import schema_context
 
     from tenants.notifications.models import OutboxMessage
 
     with schema_context(schema):
-        return [round(t.timestamp() - soak_start_wall, 1) for t in OutboxMessage.objects.filter(status="pending")
+        ages = [round(t.timestamp() - soak_start_wall, 1) for t in OutboxMessage.objects.filter(status="pending")
                 .values_list("created_at", flat=True)]
+    return {"count": len(ages), "first_queued_at_s": min(ages), "last_queued_at_s": max(ages)} if ages else {}
 
 
 def _queue_idle(redis_url: str) -> bool:
@@ -362,6 +365,10 @@ def main() -> None:  # noqa: PLR0915 (one run, told in order)
         soak = load.paced(SOAK_SECONDS, rate, at=events)
         memory.sample(web, workers, first=False)
         marks["end"] = time.monotonic()
+        # A worker that exited by itself (not the one we killed): a finding of its own, with its log.
+        exited = {name: w.proc.returncode for name, w in workers if not w.alive()}
+        if exited:
+            print(f"worker(s) exited by themselves: {exited}; see {LOGS}/soak-celery-*.log", flush=True)
         print(f"soak: {soak:.1f} operations/s over {SOAK_SECONDS:.0f} s; ops {dict(rec.ops)}", flush=True)
         pending_after_load = _outbox_pending(schema)
         _drain(schema, redis_srv.url, 120)
@@ -405,6 +412,7 @@ def main() -> None:  # noqa: PLR0915 (one run, told in order)
           "errors_5xx_by_route": fives, "status_by_route": _statuses(every),
           "errors_5xx_in_redis_restart": in_fault, "lost": lost,
           "shed_arrivals": rec.shed, "start_lateness_p95_ms": round(p95(rec.late_ms), 1) if rec.late_ms else 0,
+          "workers_exited_by_themselves": exited, "no_answer_by_error": dict(rec.no_answer),
           "ipn_replies": dict(rec.ipn_replies), "outbox_pending_after_load": pending_after_load,
           "outbox_pending_before_sweep": pending_after_drain, "outbox_stranded_queued_at_s": stranded,
           "fault_at_s": {k: round(marks[k] - marks["soak"], 1) for k in ("worker_kill", "redis_restart")

@@ -64,6 +64,7 @@ class Record:
     ops: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     late_ms: list[float] = field(default_factory=list)
     shed: int = 0
+    no_answer: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # "route: ErrorType" -> n
 
     def sample(self, route: str, status: int, ms: float) -> None:
         with self.lock:
@@ -100,8 +101,10 @@ class _User:
         start = time.perf_counter()
         try:
             r = fn(*args, **kwargs)
-        except httpx.HTTPError:
+        except httpx.HTTPError as exc:
             self.rec.sample(route, 0, (time.perf_counter() - start) * 1000)  # 0: no answer at all
+            with self.rec.lock:
+                self.rec.no_answer[f"{route}: {type(exc).__name__}"] += 1
             return None
         self.rec.sample(route, r.status_code, (time.perf_counter() - start) * 1000)
         return r
