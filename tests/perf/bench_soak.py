@@ -347,8 +347,7 @@ def main() -> None:  # noqa: PLR0915 (one run, told in order)
             workers.remove((name, old))
             start_worker(2)
             print(f"t={time.monotonic() - marks['soak']:.0f}s: worker SIGKILLed, a new one started", flush=True)
-
-        def worker_warm() -> None:
+            time.sleep(WARMUP_SECONDS)  # the replacement's own warm-up, then its first figure
             memory.sample(web, [w for w in workers if w[0] == "celery-2"], first=True)
 
         def restart_redis() -> None:
@@ -360,7 +359,7 @@ def main() -> None:  # noqa: PLR0915 (one run, told in order)
                   f"({marks['redis_back'] - marks['redis_restart']:.2f} s down)", flush=True)
 
         events = {WARMUP_SECONDS: lambda: memory.sample(web, workers, first=True),
-                  0.4 * SOAK_SECONDS: kill_worker, 0.4 * SOAK_SECONDS + WARMUP_SECONDS: worker_warm,
+                  0.4 * SOAK_SECONDS: kill_worker,
                   0.6 * SOAK_SECONDS: restart_redis}
         soak = load.paced(SOAK_SECONDS, rate, at=events)
         memory.sample(web, workers, first=False)
