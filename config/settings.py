@@ -304,6 +304,13 @@ CELERY_BEAT_SCHEDULE["leasing-dunning"] = {
 CELERY_BEAT_SCHEDULE["dossiers-deadline-watch"] = {
     "task": "tenants.dossiers.tasks.deadline_watch", "schedule": 900.0, "options": {"expires": 840},
 }
+# Notifications: what is still pending a while after it was written is sent from every tenant's outbox (a
+# task the broker lost at a Redis restart, or held by a worker killed before its ack, is not waited for).
+OUTBOX_FLUSH_EVERY_S = env.float("OUTBOX_FLUSH_EVERY_S", default=60.0)
+CELERY_BEAT_SCHEDULE["notifications-outbox-flush"] = {
+    "task": "tenants.notifications.tasks.outbox_flush_task", "schedule": OUTBOX_FLUSH_EVERY_S,
+    "kwargs": {"settled_s": OUTBOX_FLUSH_EVERY_S}, "options": {"expires": OUTBOX_FLUSH_EVERY_S},
+}
 # Backups: every open tenant, from the public schema (one task per tenant), keeping BACKUP_KEEP archives each.
 BACKUP_ROOT = env("BACKUP_ROOT", default=str(BASE_DIR / ".data" / "backups"))
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)

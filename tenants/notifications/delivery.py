@@ -5,6 +5,8 @@ Called by the tasks; ``services.notify`` queues messages and enqueues their deli
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -45,10 +47,15 @@ def outbox_send(*, message_id: int) -> str:
         return message.status
 
 
-def outbox_flush(*, limit: int = 200) -> int:
-    """Send what is still pending (a message whose enqueue failed). Returns how many were sent."""
-    ids = list(OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
-               .order_by("created_at").values_list("pk", flat=True)[:limit])
+def outbox_flush(*, limit: int = 200, settled_s: float = 0) -> int:
+    """Send what is still pending: a message whose enqueue failed, or whose task the broker lost (a Redis
+    restart without persistence, a worker killed before its ack). ``settled_s`` leaves alone the messages
+    younger than that, whose own task is probably running now (sending them too would be harmless: a row
+    is sent under its lock, once). Returns how many were sent."""
+    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
+    if settled_s:
+        pending = pending.filter(created_at__lt=timezone.now() - dt.timedelta(seconds=settled_s))
+    ids = list(pending.order_by("created_at").values_list("pk", flat=True)[:limit])
     return sum(1 for pk in ids if outbox_send(message_id=pk) == OutboxMessage.Status.SENT)
 
 

@@ -17,6 +17,6 @@ def outbox_deliver(self, message_id: int) -> str:  # noqa: ANN001
     return status
 
 
-@shared_task(base=TenantOnlyTask)
-def outbox_flush_task() -> int:
-    return outbox_flush()
+@shared_task(base=TenantOnlyTask, name="tenants.notifications.tasks.outbox_flush_task")
+def outbox_flush_task(settled_s: float = 0) -> int:
+    return outbox_flush(settled_s=settled_s)

@@ -59,7 +59,8 @@ def _procfile(kind: str, port: int = 0) -> list[str]:
 
     line = next(x for x in (ROOT / "Procfile").read_text().splitlines() if x.startswith(f"{kind}:"))
     cmd = shlex.split(line.split(":", 1)[1].replace("${PORT:-8000}", str(port)))
-    cmd[0] = str(Path(sys.executable).parent / Path(cmd[0]).name)
+    # this venv's binaries wherever the line names .venv/bin/ (the worker runs under infra/supervise.sh)
+    cmd = [str(Path(sys.executable).parent / Path(c).name) if c.startswith(".venv/bin/") else c for c in cmd]
     if kind == "web":  # the access log goes to the log file, not our terminal
         i = cmd.index("--access-logfile")
         cmd[i + 1] = str(LOGS / f"soak-access-{port}.log")
@@ -132,9 +133,10 @@ class Memory:
             out[f"gunicorn-worker-{i}"] = rss[pid]
         for name, w in workers:
             rss = _rss(w.proc.pid)
+            rss.pop(w.proc.pid, None)  # the supervisor (infra/supervise.sh): a shell, not the worker
             if not rss:
                 continue
-            out[name] = rss.pop(w.proc.pid)
+            out[name] = rss.pop(min(rss))
             for i, pid in enumerate(sorted(rss), 1):
                 out[f"{name}-pool-{i}"] = rss[pid]
         return out
@@ -366,6 +368,12 @@ def main() -> None:  # noqa: PLR0915 (one run, told in order)
         marks["end"] = time.monotonic()
         # A worker that exited by itself (not the one we killed): a finding of its own, with its log.
         exited = {name: w.proc.returncode for name, w in workers if not w.alive()}
+        restarted = {name: (LOGS / f"soak-celery-{name.rsplit('-', 1)[1]}.log").read_text(errors="replace")
+                     .count("supervise: ") for name, _ in workers}
+        restarted = {k: v for k, v in restarted.items() if v}
+        if restarted:
+            print(f"worker(s) that died by themselves and were started again by infra/supervise.sh: {restarted}",
+                  flush=True)
         if exited:
             print(f"worker(s) exited by themselves: {exited}; see {LOGS}/soak-celery-*.log", flush=True)
         print(f"soak: {soak:.1f} operations/s over {SOAK_SECONDS:.0f} s; ops {dict(rec.ops)}", flush=True)
@@ -411,7 +419,8 @@ def main() -> None:  # noqa: PLR0915 (one run, told in order)
           "errors_5xx_by_route": fives, "status_by_route": _statuses(every),
           "errors_5xx_in_redis_restart": in_fault, "lost": lost,
           "shed_arrivals": rec.shed, "start_lateness_p95_ms": round(p95(rec.late_ms), 1) if rec.late_ms else 0,
-          "workers_exited_by_themselves": exited, "no_answer_by_error": dict(rec.no_answer),
+          "workers_exited_by_themselves": exited, "workers_restarted_by_supervisor": restarted,
+          "no_answer_by_error": dict(rec.no_answer),
           "ipn_replies": dict(rec.ipn_replies), "outbox_pending_after_load": pending_after_load,
           "outbox_pending_before_sweep": pending_after_drain, "outbox_stranded_queued_at_s": stranded,
           "fault_at_s": {k: round(marks[k] - marks["soak"], 1) for k in ("worker_kill", "redis_restart")

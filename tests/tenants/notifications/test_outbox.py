@@ -119,3 +119,34 @@ def test_outbox_page_for_receivers_only(tenant_a, client_a, django_capture_on_co
         assert page.status_code == 200 and f"Hồ sơ {d.code}" in page.content.decode()
         client_a.force_login(o.processor)
         assert client_a.get("/staff/outbox/").status_code == 403
+
+
+def test_beat_sends_what_the_broker_lost_and_leaves_fresh_messages_to_their_own_task(committed, celery_queue,
+                                                                                     settings):
+    """A Redis restart without persistence loses the queued delivery tasks: the outbox row stays pending.
+    The beat's flush (every OUTBOX_FLUSH_EVERY_S) sends the rows older than that, once each."""
+    from django.utils import timezone
+
+    from tenants.notifications.tasks import outbox_flush_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["notifications-outbox-flush"]
+    assert entry["task"] == outbox_flush_task.name and "tenant_schemas" not in entry  # every tenant
+    assert entry["schedule"] == settings.OUTBOX_FLUSH_EVERY_S == entry["kwargs"]["settled_s"]
+    # rows written without their task (as after the restart): one long pending, one just written
+    lost = OutboxMessage.objects.create(key=f"lost-{time.time()}", channel="sms", recipient="0912000111",
+                                        body="Ho so da duoc tiep nhan")
+    OutboxMessage.objects.filter(pk=lost.pk).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    fresh = OutboxMessage.objects.create(key=f"fresh-{time.time()}", channel="sms", recipient="0912000222",
+                                         body="Ho so da duoc tiep nhan")
+    try:
+        sent = outbox_flush_task.apply_async(kwargs=entry["kwargs"], queue=celery_queue).get(timeout=30)
+        assert sent >= 1
+        lost.refresh_from_db()
+        fresh.refresh_from_db()
+        assert (lost.status, lost.attempts) == ("sent", 1)
+        assert (fresh.status, fresh.attempts) == ("pending", 0)
+        outbox_flush_task.apply_async(kwargs=entry["kwargs"], queue=celery_queue).get(timeout=30)
+        lost.refresh_from_db()
+        assert lost.attempts == 1  # sent once, never again
+    finally:
+        OutboxMessage.objects.filter(pk__in=[lost.pk, fresh.pk]).delete()
