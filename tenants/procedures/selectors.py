@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import BooleanField, F, FloatField, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 
 from control.catalogue.interface import (
     Fee,
@@ -16,7 +18,8 @@ from control.catalogue.interface import (
     diff,
     record_at,
 )
-from tenants.procedures.models import Procedure
+from tenants.procedures import search
+from tenants.procedures.models import Field, LifeEvent, Procedure
 
 # Master attribute -> the tenant's local override marker it is protected by.
 LOCAL_KEYS = {"processing_amount": "processing_amount", "processing_unit": "processing_amount", "fees": "fees"}
@@ -29,15 +32,92 @@ FIELD_LABELS = {
 }
 
 
-def procedure_list(*, q: str = "", field_id: int | None = None, enabled: bool | None = None):  # noqa: ANN201
-    qs = Procedure.objects.select_related("field").prefetch_related("handling_units")
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+def procedure_list(*, q: str = "", field_id: int | None = None, enabled: bool | None = None,
+                   trigram: bool | None = None) -> QuerySet[Procedure]:
+    """The staff-side list: the same search as the citizens' (ranked when there is a query)."""
+    qs = procedure_search(q=q, field_id=field_id, enabled=enabled, trigram=trigram)
+    qs = qs.select_related("field").prefetch_related("handling_units")
+    return qs if search.query_words(q) else qs.order_by("code")
+
+
+def _word_hits(column_sql: str, words: list[str]) -> tuple[str, list[str]]:
+    """SQL counting the query words that start a word of ``column_sql`` (words are [a-z0-9]+: no escaping)."""
+    parts = [f"(CASE WHEN ' ' || {column_sql} LIKE %s THEN 1 ELSE 0 END)" for _ in words]
+    return "(" + " + ".join(parts) + ")", [f"% {w}%" for w in words]
+
+
+def procedure_search(*, q: str = "", field_id: int | None = None, enabled: bool | None = None,
+                     event_id: int | None = None, trigram: bool | None = None) -> QuerySet[Procedure]:
+    """Procedures matching ``q`` whatever its accents, case and word order, best first.
+
+    A procedure matches when at least half of the query's words start one of its words (name, code,
+    field, agency, results), when ``q`` is its code, or (pg_trgm only) when the query is close to its text
+    (typos). Ranked: its code; all words above some; all words in the name above elsewhere; the phrase
+    as the name's beginning, then inside the name, then elsewhere; the share of words in the name; (pg_trgm)
+    the word similarity of the phrase to the name; then the shorter name. ``trigram`` None: as detected
+    (search.trgm_enabled); False forces the plainer path (tests, benchmark)."""
+    qs = Procedure.objects.all()
     if field_id:
         qs = qs.filter(field_id=field_id)
     if enabled is not None:
         qs = qs.filter(enabled=enabled)
-    return qs.order_by("code")
+    if event_id:
+        qs = qs.filter(life_events=event_id)
+    words = search.query_words(q)
+    if not words:
+        return qs.order_by("name", "code")
+    use_trgm = search.trgm_enabled() if trigram is None else (trigram and search.trgm_installed())
+    code = search.clean_query(q).upper()
+    phrase = " ".join(words)
+    n = len(words)
+    name_hits, name_params = _word_hits(search.Q_NAME, words)
+    all_hits, all_params = _word_hits(search.Q_ALL_TEXT, words)
+    tsquery = " | ".join(f"{w}:*" for w in words)
+    match_sql = f"({search.Q_TSVECTOR} @@ to_tsquery('simple'::regconfig, %s) AND {all_hits} >= %s)"
+    match_params: list[object] = [tsquery, *all_params, (n + 1) // 2]
+    if use_trgm:
+        match_sql += f" OR %s <%% {search.Q_ALL_TEXT}"
+        match_params.append(phrase)
+    rank_sql = (
+        f"(CASE WHEN upper({search.Q_CODE}) = %s THEN 100 ELSE 0 END"
+        f" + CASE WHEN {all_hits} = %s THEN 10 ELSE 0 END"
+        f" + CASE WHEN {name_hits} = %s THEN 4 ELSE 0 END"
+        f" + CASE WHEN {search.Q_NAME} LIKE %s THEN 3 WHEN ' ' || {search.Q_NAME} LIKE %s THEN 2"
+        f" WHEN ' ' || {search.Q_ALL_TEXT} LIKE %s THEN 1 ELSE 0 END"
+        f" + 2.0 * {name_hits} / %s + 1.0 * {all_hits} / %s"
+    )
+    rank_params: list[object] = [code, *all_params, n, *name_params, n, f"{phrase}%", f"% {phrase}%",
+                                 f"% {phrase}%", *name_params, n, *all_params, n]
+    if n > 1:  # neighbours: the query's word pairs side by side in the name ("khai sinh" of "khai sinh dang ky")
+        pairs = list(zip(words, words[1:], strict=False))
+        rank_sql += " + 1.5 * (" + " + ".join(
+            f"(CASE WHEN ' ' || {search.Q_NAME} LIKE %s THEN 1 ELSE 0 END)" for _ in pairs) + f") / {n - 1}"
+        rank_params += [f"% {a} {b}%" for a, b in pairs]
+    if use_trgm:
+        rank_sql += f" + 3.0 * word_similarity(%s, {search.Q_NAME})"
+        rank_params.append(phrase)
+    rank_sql += ")"
+    # Only constant SQL and column names are formatted in; every value of the query goes as a parameter.
+    qs = qs.filter(RawSQL(f"(upper({search.Q_CODE}) = %s OR {match_sql})", [code, *match_params],  # noqa: S611
+                          output_field=BooleanField()))
+    return qs.annotate(rank=RawSQL(rank_sql, rank_params, output_field=FloatField()),  # noqa: S611
+                       name_length=Length("search_name")).order_by(F("rank").desc(), "name_length", "code")
+
+
+def procedure_public(*, code: str) -> Procedure | None:
+    """An enabled procedure by its code, with what its public page shows."""
+    return (Procedure.objects.filter(code=code, enabled=True).select_related("field")
+            .prefetch_related("fees", "documents", "handling_units").first())
+
+
+def fields_public() -> QuerySet[Field]:
+    """Fields that have at least one enabled procedure."""
+    return Field.objects.filter(procedures__enabled=True).distinct().order_by("name")
+
+
+def life_events_public() -> QuerySet[LifeEvent]:
+    """Life events that group at least one enabled procedure."""
+    return LifeEvent.objects.filter(procedures__enabled=True).distinct().order_by("position", "name")
 
 
 def tenant_record(p: Procedure) -> ProcedureRecord:
