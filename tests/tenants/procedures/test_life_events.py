@@ -51,7 +51,8 @@ def test_the_administrator_edits_a_group_and_it_is_logged(cat, office, client_a)
     assert "Không có thủ tục mã: KHONG.CO" in refused.content.decode()
     assert client_a.post(f"/staff/procedures/su-kien/{event.pk}/xoa/").status_code == 302
     assert not LifeEvent.objects.filter(pk=event.pk).exists()
-    log = list(ConfigChange.objects.filter(data__life_event="nghi-huu").order_by("id").values_list("summary", flat=True))
+    log = list(ConfigChange.objects.filter(data__life_event="nghi-huu").order_by("id")
+               .values_list("summary", flat=True))
     assert log == ["Sự kiện “Nghỉ hưu”: tạo mới, 1 thủ tục", "Sự kiện “Nghỉ hưu”: cập nhật, 2 thủ tục (thêm 2, bớt 1)",
                    "Sự kiện “Nghỉ hưu”: xóa"]
     assert ConfigChange.objects.filter(data__life_event="nghi-huu").exclude(actor=office.admin).count() == 0
