@@ -72,11 +72,13 @@ def procedure_search(*, q: str = "", field_id: int | None = None, enabled: bool 
     n = len(words)
     name_hits, name_params = _word_hits(search.Q_NAME, words)
     all_hits, all_params = _word_hits(search.Q_ALL_TEXT, words)
-    tsquery = " | ".join(f"{w}:*" for w in words)
-    match_sql = f"({search.Q_TSVECTOR} @@ to_tsquery('simple'::regconfig, %s) AND {all_hits} >= %s)"
-    match_params: list[object] = [tsquery, *all_params, (n + 1) // 2]
+    use_trgm = use_trgm and n <= search.TRGM_MAX_WORDS
+    # Any word inside the text (an infix LIKE the trigram index serves), then the exact count of word starts.
+    any_word = " OR ".join(f"{search.Q_ALL_TEXT} LIKE %s" for _ in words)
+    match_sql = f"(({any_word}) AND {all_hits} >= %s)"
+    match_params: list[object] = [*(f"%{w}%" for w in words), *all_params, (n + 1) // 2]
     if use_trgm:
-        match_sql += f" OR %s <%% {search.Q_ALL_TEXT}"
+        match_sql += f" OR %s <%% {search.Q_NAME}"
         match_params.append(phrase)
     rank_sql = (
         f"(CASE WHEN upper({search.Q_CODE}) = %s THEN 100 ELSE 0 END"

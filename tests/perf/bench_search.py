@@ -15,7 +15,7 @@ import time
 
 from tests.perf.harness import bench_django, emit, median, p95
 
-RUNS = 30
+RUNS = 15
 PAGE = 20
 # (query, the folded words the intended procedure's name contains)
 QUERIES = [
