@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, F, FloatField, QuerySet
+from django.db.models import BooleanField, FloatField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length
 
 from control.catalogue.interface import (
     Fee,
@@ -40,10 +39,19 @@ def procedure_list(*, q: str = "", field_id: int | None = None, enabled: bool | 
     return qs if search.query_words(q) else qs.order_by("code")
 
 
-def _word_hits(column_sql: str, words: list[str]) -> tuple[str, list[str]]:
-    """SQL counting the query words that start a word of ``column_sql`` (words are [a-z0-9]+: no escaping)."""
-    parts = [f"(CASE WHEN ' ' || {column_sql} LIKE %s THEN 1 ELSE 0 END)" for _ in words]
-    return "(" + " + ".join(parts) + ")", [f"% {w}%" for w in words]
+def _rank(words: list[str], phrase: str, code: str, row_code: str, name: str, text: str, near: float) -> float:
+    """The ranking of one candidate (folded name and other text), as procedure_search documents it."""
+    n = len(words)
+    nm, everything = f" {name}", f" {name} {text}"
+    name_hits = sum(f" {w}" in nm for w in words)
+    all_hits = sum(f" {w}" in everything for w in words)
+    rank = 100.0 if row_code.upper() == code else 0.0
+    rank += (10 if all_hits == n else 0) + (4 if name_hits == n else 0)
+    rank += 3 if name.startswith(phrase) else 2 if f" {phrase}" in nm else 1 if f" {phrase}" in everything else 0
+    rank += 2.0 * name_hits / n + 1.0 * all_hits / n + 3.0 * near
+    if n > 1:  # neighbours: the query's word pairs side by side in the name ("khai sinh" of "khai sinh dang ky")
+        rank += 1.5 * sum(f" {a} {b}" in nm for a, b in zip(words, words[1:], strict=False)) / (n - 1)
+    return rank
 
 
 def procedure_search(*, q: str = "", field_id: int | None = None, enabled: bool | None = None,
@@ -51,11 +59,16 @@ def procedure_search(*, q: str = "", field_id: int | None = None, enabled: bool 
     """Procedures matching ``q`` whatever its accents, case and word order, best first.
 
     A procedure matches when at least half of the query's words start one of its words (name, code,
-    field, agency, results), when ``q`` is its code, or (pg_trgm only) when the query is close to its text
-    (typos). Ranked: its code; all words above some; all words in the name above elsewhere; the phrase
-    as the name's beginning, then inside the name, then elsewhere; the share of words in the name; (pg_trgm)
-    the word similarity of the phrase to the name; then the shorter name. ``trigram`` None: as detected
-    (search.trgm_enabled); False forces the plainer path (tests, benchmark)."""
+    field, agency, results), when ``q`` is its code, or (pg_trgm, queries of up to four words) when the
+    query is close to its name (typos). Ranked: its code; all words above some; all words in the name above
+    elsewhere; the phrase as the name's beginning, then inside the name, then elsewhere; the share of words
+    in the name; the query's word pairs side by side in the name; (pg_trgm) the word similarity of the query
+    to the name; then the shorter name. ``trigram`` None: as detected (search.trgm_enabled); False forces the
+    plainer path (tests, benchmark).
+
+    Two narrow reads find the candidates (an infix LIKE per word, which the trigram index serves, and the
+    similarity to the name through its own trigram index); they are ranked here, and the queryset returned
+    keeps that order (array_position over the ranked ids), so pages and filters work as on any queryset."""
     qs = Procedure.objects.all()
     if field_id:
         qs = qs.filter(field_id=field_id)
@@ -67,43 +80,29 @@ def procedure_search(*, q: str = "", field_id: int | None = None, enabled: bool 
     if not words:
         return qs.order_by("name", "code")
     use_trgm = search.trgm_enabled() if trigram is None else (trigram and search.trgm_installed())
+    use_trgm = use_trgm and len(words) <= search.TRGM_MAX_WORDS
     code = search.clean_query(q).upper()
     phrase = " ".join(words)
-    n = len(words)
-    name_hits, name_params = _word_hits(search.Q_NAME, words)
-    all_hits, all_params = _word_hits(search.Q_ALL_TEXT, words)
-    use_trgm = use_trgm and n <= search.TRGM_MAX_WORDS
-    # Any word inside the text (an infix LIKE the trigram index serves), then the exact count of word starts.
-    any_word = " OR ".join(f"{search.Q_ALL_TEXT} LIKE %s" for _ in words)
-    match_sql = f"(({any_word}) AND {all_hits} >= %s)"
-    match_params: list[object] = [*(f"%{w}%" for w in words), *all_params, (n + 1) // 2]
+    any_word = Q(code__iexact=code)
+    for w in words:
+        any_word |= Q(search_name__contains=w) | Q(search_text__contains=w)
+    columns = ("pk", "code", "search_name", "search_text")
+    found = {r[0]: (*r, 0.0) for r in qs.filter(any_word).values_list(*columns)}
     if use_trgm:
-        match_sql += f" OR %s <%% {search.Q_NAME}"
-        match_params.append(phrase)
-    rank_sql = (
-        f"(CASE WHEN upper({search.Q_CODE}) = %s THEN 100 ELSE 0 END"
-        f" + CASE WHEN {all_hits} = %s THEN 10 ELSE 0 END"
-        f" + CASE WHEN {name_hits} = %s THEN 4 ELSE 0 END"
-        f" + CASE WHEN {search.Q_NAME} LIKE %s THEN 3 WHEN ' ' || {search.Q_NAME} LIKE %s THEN 2"
-        f" WHEN ' ' || {search.Q_ALL_TEXT} LIKE %s THEN 1 ELSE 0 END"
-        f" + 2.0 * {name_hits} / %s + 1.0 * {all_hits} / %s"
-    )
-    rank_params: list[object] = [code, *all_params, n, *name_params, n, f"{phrase}%", f"% {phrase}%",
-                                 f"% {phrase}%", *name_params, n, *all_params, n]
-    if n > 1:  # neighbours: the query's word pairs side by side in the name ("khai sinh" of "khai sinh dang ky")
-        pairs = list(zip(words, words[1:], strict=False))
-        rank_sql += " + 1.5 * (" + " + ".join(
-            f"(CASE WHEN ' ' || {search.Q_NAME} LIKE %s THEN 1 ELSE 0 END)" for _ in pairs) + f") / {n - 1}"
-        rank_params += [f"% {a} {b}%" for a, b in pairs]
-    if use_trgm:
-        rank_sql += f" + 3.0 * word_similarity(%s, {search.Q_NAME})"
-        rank_params.append(phrase)
-    rank_sql += ")"
-    # Only constant SQL and column names are formatted in; every value of the query goes as a parameter.
-    qs = qs.filter(RawSQL(f"(upper({search.Q_CODE}) = %s OR {match_sql})", [code, *match_params],  # noqa: S611
-                          output_field=BooleanField()))
-    return qs.annotate(rank=RawSQL(rank_sql, rank_params, output_field=FloatField()),  # noqa: S611
-                       name_length=Length("search_name")).order_by(F("rank").desc(), "name_length", "code")
+        near = qs.filter(RawSQL(f"%s <%% {search.Q_NAME}", [phrase], output_field=BooleanField()))  # noqa: S611
+        near = near.annotate(near=RawSQL(f"word_similarity(%s, {search.Q_NAME})", [phrase],  # noqa: S611
+                                         output_field=FloatField()))
+        for r in near.values_list(*columns, "near"):
+            found[r[0]] = r
+    need = (len(words) + 1) // 2
+    ranked = []
+    for pk, row_code, name, text, near_score in found.values():
+        everything = f" {name} {text}"
+        if near_score or row_code.upper() == code or sum(f" {w}" in everything for w in words) >= need:
+            ranked.append((-_rank(words, phrase, code, row_code, name, text, near_score), len(name), row_code, pk))
+    ids = [r[3] for r in sorted(ranked)]
+    return Procedure.objects.filter(pk__in=ids).order_by(
+        RawSQL(f"array_position(%s::bigint[], {search.T}.id)", [ids]))  # noqa: S611
 
 
 def procedure_public(*, code: str) -> Procedure | None:

@@ -2,11 +2,11 @@
 
 from django.db import migrations, models, transaction
 
-from tenants.procedures.search import ALL_TEXT_SQL, search_columns
+from tenants.procedures.search import search_columns
 
 
 def search_indexes(apps, schema_editor):  # noqa: ANN001, ANN201
-    """pg_trgm and its GIN trigram indexes (the word prefixes of the whole text, the similarity of the name)
+    """pg_trgm and its GIN trigram indexes (the words inside the name and the other text, the similarity to the name)
     where the server has it.
 
     CREATE EXTENSION is tried inside a savepoint: on a server without contrib modules (pgserver) it fails
@@ -26,8 +26,8 @@ def search_indexes(apps, schema_editor):  # noqa: ANN001, ANN201
     if have:
         try:
             with transaction.atomic(using=alias):
-                execute(f"CREATE INDEX IF NOT EXISTS procedures_procedure_search_trgm ON procedures_procedure "
-                        f"USING gin ({ALL_TEXT_SQL} gin_trgm_ops)")
+                execute("CREATE INDEX IF NOT EXISTS procedures_procedure_search_trgm ON procedures_procedure "
+                        "USING gin (search_text gin_trgm_ops)")
                 execute("CREATE INDEX IF NOT EXISTS procedures_procedure_name_trgm ON procedures_procedure "
                         "USING gin (search_name gin_trgm_ops)")
         except Exception:  # noqa: BLE001, S110 - pg_trgm installed in a schema out of reach: no index
