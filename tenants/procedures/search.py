@@ -34,6 +34,8 @@ Q_ALL_TEXT = f"({T}.search_name || ' ' || {T}.search_text)"
 # Queries longer than this many words skip the similarity (its cost grows with the query's length, and a
 # long query already matches by half of its words).
 TRGM_MAX_WORDS = 4
+# The best this many are kept (ten pages of the portal): past them, a citizen refines the query.
+MAX_RESULTS = 200
 
 
 def words_of(text: str) -> list[str]:

@@ -100,7 +100,7 @@ def procedure_search(*, q: str = "", field_id: int | None = None, enabled: bool 
         everything = f" {name} {text}"
         if near_score or row_code.upper() == code or sum(f" {w}" in everything for w in words) >= need:
             ranked.append((-_rank(words, phrase, code, row_code, name, text, near_score), len(name), row_code, pk))
-    ids = [r[3] for r in sorted(ranked)]
+    ids = [r[3] for r in sorted(ranked)[:search.MAX_RESULTS]]
     return Procedure.objects.filter(pk__in=ids).order_by(
         RawSQL(f"array_position(%s::bigint[], {search.T}.id)", [ids]))  # noqa: S611
 
