@@ -62,10 +62,12 @@ def test_a_citizen_finds_a_procedure_on_a_phone(browser, live_server_url, catalo
     search.fill("khai sinh dang ky")
     search.press("Enter")
     page.wait_for_url("**/thu-tuc/?q=*")
-    results = page.locator("ol.results li a")
-    expect(results.first).to_have_text("Thủ tục đăng ký khai sinh")
+    # (other tests' offices committed in alpha may add their own "Đăng ký khai sinh": look for ours)
+    hrefs = [a.get_attribute("href") for a in page.locator("ol.results li a").all()]
+    ours = [h for h in hrefs if h.endswith(f".{c.sfx}/")]
+    assert ours[:2] == [f"/thu-tuc/{c.birth.code}/", f"/thu-tuc/{c.birth_foreign.code}/"], hrefs
     expect(page.get_by_role("heading", level=2)).to_contain_text("thủ tục")
-    results.first.click()
+    page.locator(f'ol.results li a[href="/thu-tuc/{c.birth.code}/"]').click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thủ tục đăng ký khai sinh")
     expect(page.get_by_text("37.000 đồng")).to_be_visible()
     expect(page.get_by_text("Tờ khai đăng ký khai sinh")).to_be_visible()
@@ -83,7 +85,7 @@ def test_a_citizen_finds_a_procedure_on_a_phone(browser, live_server_url, catalo
     expect(page.locator("ol.results li a").first).to_have_text("Cấp giấy phép xây dựng nhà ở riêng lẻ")
     # A typo still finds it (pg_trgm on the test server).
     page.goto(url(live_server_url, "/thu-tuc/?q=dang+ki+ket+honn"))
-    expect(page.locator("ol.results li a").first).to_have_text("Thủ tục đăng ký kết hôn")
+    expect(page.locator(f'ol.results li a[href="/thu-tuc/{c.marriage.code}/"]')).to_have_text("Thủ tục đăng ký kết hôn")
     context.close()
 
     for path in ["/", "/thu-tuc/", "/thu-tuc/?q=dang+ky+khai+sinh", procedure_page]:
