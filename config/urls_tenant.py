@@ -12,6 +12,7 @@ from tenants.procedures import views as procedures
 
 urlpatterns = [
     path("", portal.home, name="home"),
+    path("thu-tuc/", include("tenants.portal.urls")),  # citizens find and read procedures (tenants/portal)
     path("tra-cuu/", include("tenants.dossiers.urls_public")),  # public tracking (QR of the receipt)
     path("thanh-toan/", include("billing.fees.urls_public")),  # citizen payment pages, VNPay return + IPN
     path("mau-don/<int:doc_id>/", procedures.document_form_download, name="document-form-download"),  # blank forms

@@ -129,6 +129,11 @@ def step_catalogue(app: Application, job: Provisioning) -> None:
                 JOIN {s}.procedures_procedure tp ON tp.code = p.code"""
         )
     foreign_keys_complete(job.schema_name)
+    from tenants.procedures.services import life_events_seed, procedures_search_refresh
+
+    with schema_context(job.schema_name):
+        procedures_search_refresh(only_empty=True)  # the copied rows' folded search text
+        life_events_seed()  # the starter life events (sinh con, kết hôn...) over the copied procedures
 
 
 def step_units(app: Application, job: Provisioning) -> None:

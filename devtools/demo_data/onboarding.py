@@ -44,6 +44,9 @@ def _receiver_and_procedures(tenant: Tenant, password: str) -> None:
                 Procedure.objects.filter(pk__in=ids).update(enabled=True)
                 through.objects.bulk_create([through(procedure_id=i, unit_id=desk.pk) for i in ids],
                                             ignore_conflicts=True)
+        from tenants.procedures.services import life_events_seed
+
+        life_events_seed()  # provinces provisioned before life events existed get the starter set too
 
 
 def run(stdout, password: str) -> None:  # noqa: ANN001

@@ -57,8 +57,14 @@ class Procedure(models.Model):
                                  verbose_name="trường đã sửa tại địa phương")
     # The master content the tenant declined ("update available" hidden until the master changes again).
     declined_master_hash = models.CharField(max_length=64, blank=True)
+    # Folded text for search (tenants.procedures.search): kept by save() and by the services that write
+    # procedures in bulk (procedures_search_refresh). Indexed by migration 0004 (GIN trigram or full-text).
+    search_name = models.TextField("tên không dấu", blank=True, default="", db_default="", editable=False)
+    search_text = models.TextField("nội dung không dấu", blank=True, default="", db_default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    SEARCH_SOURCES = frozenset({"name", "code", "field", "field_id", "agency_name", "results"})
 
     class Meta:
         verbose_name = "thủ tục hành chính"
@@ -67,6 +73,23 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.search_columns_fill()
+        elif self.SEARCH_SOURCES & set(update_fields):
+            self.search_columns_fill()
+            kwargs["update_fields"] = {*update_fields, "search_name", "search_text"}
+        super().save(*args, **kwargs)
+
+    def search_columns_fill(self) -> None:
+        from tenants.procedures.search import search_columns
+
+        field_name = self.field.name if self.field_id else ""
+        self.search_name, self.search_text = search_columns(
+            name=self.name, code=self.code, field_name=field_name, agency_name=self.agency_name,
+            results=self.results)
 
 
 class Fee(models.Model):
@@ -107,3 +130,22 @@ class RequiredDocument(models.Model):
 
     class Meta:
         ordering = ["procedure", "position"]
+
+
+class LifeEvent(models.Model):
+    """Sự kiện: a moment of life (birth, marriage, building a house...) grouping the procedures it needs.
+    Seeded at onboarding (services.life_events_seed), edited by the tenant's administrator."""
+
+    slug = models.SlugField("mã", max_length=60, unique=True)
+    name = models.CharField("tên sự kiện", max_length=200)
+    description = models.TextField("mô tả", blank=True)
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+    procedures = models.ManyToManyField(Procedure, blank=True, related_name="life_events", verbose_name="thủ tục")
+
+    class Meta:
+        verbose_name = "sự kiện"
+        verbose_name_plural = "sự kiện"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name

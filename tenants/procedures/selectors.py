@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import BooleanField, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from control.catalogue.interface import (
     Fee,
@@ -16,7 +17,8 @@ from control.catalogue.interface import (
     diff,
     record_at,
 )
-from tenants.procedures.models import Procedure
+from tenants.procedures import search
+from tenants.procedures.models import Field, LifeEvent, Procedure
 
 # Master attribute -> the tenant's local override marker it is protected by.
 LOCAL_KEYS = {"processing_amount": "processing_amount", "processing_unit": "processing_amount", "fees": "fees"}
@@ -29,15 +31,94 @@ FIELD_LABELS = {
 }
 
 
-def procedure_list(*, q: str = "", field_id: int | None = None, enabled: bool | None = None):  # noqa: ANN201
-    qs = Procedure.objects.select_related("field").prefetch_related("handling_units")
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+def procedure_list(*, q: str = "", field_id: int | None = None, enabled: bool | None = None,
+                   trigram: bool | None = None) -> QuerySet[Procedure]:
+    """The staff-side list: the same search as the citizens' (ranked when there is a query)."""
+    qs = procedure_search(q=q, field_id=field_id, enabled=enabled, trigram=trigram)
+    qs = qs.select_related("field").prefetch_related("handling_units")
+    return qs if search.query_words(q) else qs.order_by("code")
+
+
+def _rank(words: list[str], phrase: str, code: str, row_code: str, name: str, text: str, near: float) -> float:
+    """The ranking of one candidate (folded name and other text), as procedure_search documents it."""
+    n = len(words)
+    nm, everything = f" {name}", f" {name} {text}"
+    name_hits = sum(f" {w}" in nm for w in words)
+    all_hits = sum(f" {w}" in everything for w in words)
+    rank = 100.0 if row_code.upper() == code else 0.0
+    rank += (10 if all_hits == n else 0) + (4 if name_hits == n else 0)
+    rank += 3 if name.startswith(phrase) else 2 if f" {phrase}" in nm else 1 if f" {phrase}" in everything else 0
+    rank += 2.0 * name_hits / n + 1.0 * all_hits / n + 3.0 * near
+    if n > 1:  # neighbours: the query's word pairs side by side in the name ("khai sinh" of "khai sinh dang ky")
+        rank += 1.5 * sum(f" {a} {b}" in nm for a, b in zip(words, words[1:], strict=False)) / (n - 1)
+    return rank
+
+
+def procedure_search(*, q: str = "", field_id: int | None = None, enabled: bool | None = None,
+                     event_id: int | None = None, trigram: bool | None = None) -> QuerySet[Procedure]:
+    """Procedures matching ``q`` whatever its accents, case and word order, best first.
+
+    A procedure matches when at least half of the query's words start one of its words (name, code,
+    field, agency, results), when ``q`` is its code, or (pg_trgm, queries of up to four words) when the
+    query is close to its name (typos). Ranked: its code; all words above some; all words in the name above
+    elsewhere; the phrase as the name's beginning, then inside the name, then elsewhere; the share of words
+    in the name; the query's word pairs side by side in the name; (pg_trgm) the word similarity of the query
+    to the name; then the shorter name. ``trigram`` None: as detected (search.trgm_enabled); False forces the
+    plainer path (tests, benchmark).
+
+    Two narrow reads find the candidates (an infix LIKE per word, which the trigram index serves, and the
+    similarity to the name through its own trigram index); they are ranked here, and the queryset returned
+    keeps that order (array_position over the ranked ids), so pages and filters work as on any queryset."""
+    qs = Procedure.objects.all()
     if field_id:
         qs = qs.filter(field_id=field_id)
     if enabled is not None:
         qs = qs.filter(enabled=enabled)
-    return qs.order_by("code")
+    if event_id:
+        qs = qs.filter(life_events=event_id)
+    words = search.query_words(q)
+    if not words:
+        return qs.order_by("name", "code")
+    use_trgm = search.trgm_enabled() if trigram is None else (trigram and search.trgm_installed())
+    use_trgm = use_trgm and len(words) <= search.TRGM_MAX_WORDS
+    code = search.clean_query(q).upper()
+    phrase = " ".join(words)
+    any_word = Q(code__iexact=code)
+    for w in words:
+        any_word |= Q(search_name__contains=w) | Q(search_text__contains=w)
+    columns = ("pk", "code", "search_name", "search_text")
+    found = {r[0]: (*r, 0.0) for r in qs.filter(any_word).values_list(*columns)}
+    if use_trgm:
+        near = qs.filter(RawSQL(f"%s <%% {search.Q_NAME}", [phrase], output_field=BooleanField()))  # noqa: S611
+        near = near.annotate(near=RawSQL(f"word_similarity(%s, {search.Q_NAME})", [phrase],  # noqa: S611
+                                         output_field=FloatField()))
+        for r in near.values_list(*columns, "near"):
+            found[r[0]] = r
+    need = (len(words) + 1) // 2
+    ranked = []
+    for pk, row_code, name, text, near_score in found.values():
+        everything = f" {name} {text}"
+        if near_score or row_code.upper() == code or sum(f" {w}" in everything for w in words) >= need:
+            ranked.append((-_rank(words, phrase, code, row_code, name, text, near_score), len(name), row_code, pk))
+    ids = [r[3] for r in sorted(ranked)[:search.MAX_RESULTS]]
+    return Procedure.objects.filter(pk__in=ids).order_by(
+        RawSQL(f"array_position(%s::bigint[], {search.T}.id)", [ids]))  # noqa: S611
+
+
+def procedure_public(*, code: str) -> Procedure | None:
+    """An enabled procedure by its code, with what its public page shows."""
+    return (Procedure.objects.filter(code=code, enabled=True).select_related("field")
+            .prefetch_related("fees", "documents", "handling_units").first())
+
+
+def fields_public() -> QuerySet[Field]:
+    """Fields that have at least one enabled procedure."""
+    return Field.objects.filter(procedures__enabled=True).distinct().order_by("name")
+
+
+def life_events_public() -> QuerySet[LifeEvent]:
+    """Life events that group at least one enabled procedure."""
+    return LifeEvent.objects.filter(procedures__enabled=True).distinct().order_by("position", "name")
 
 
 def tenant_record(p: Procedure) -> ProcedureRecord:

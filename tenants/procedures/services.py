@@ -11,7 +11,8 @@ from control.catalogue.interface import current_ref, current_versions, field_nam
 from core.audit.actor import record
 from core.audit.models import ConfigChange
 from tenants.organization.models import Unit
-from tenants.procedures.models import Fee, Field, Procedure, RequiredDocument
+from tenants.procedures.models import Fee, Field, LifeEvent, Procedure, RequiredDocument
+from tenants.procedures.search import folded, search_columns
 
 PROC = ConfigChange.Area.PROCEDURE
 
@@ -170,7 +171,9 @@ def procedure_update_accept(*, procedure: Procedure) -> Procedure:
                                     legal_text=f.legal_text, position=i) for i, f in enumerate(rec.fees))
     _documents_update(procedure, rec.documents)
     procedure.master_version, procedure.master_hash, procedure.declined_master_hash = version, digest, ""
-    procedure.save()
+    procedure.save()  # its search columns with it (Procedure.save)
+    if master_name and field.procedures.exclude(pk=procedure.pk).exists():
+        procedures_search_refresh(field_ids=[field.pk])  # the field's new name, in its other procedures too
     record(PROC, f"Thủ tục {procedure.code}: nhận bản cập nhật phiên bản {version} của danh mục gốc",
            procedure=procedure.code, version=version)
     return procedure
@@ -211,3 +214,119 @@ def procedure_update_decline(*, procedure: Procedure) -> Procedure:
     record(PROC, f"Thủ tục {procedure.code}: giữ nguyên, không nhận bản cập nhật phiên bản {current.version}",
            procedure=procedure.code)
     return procedure
+
+
+def procedures_search_refresh(*, procedure_ids: list[int] | None = None, field_ids: list[int] | None = None,
+                              only_empty: bool = False) -> int:
+    """Recompute the folded search columns of procedures written in bulk (the onboarding clone's INSERT ...
+    SELECT, a field renamed): those ``procedure_ids``, those of ``field_ids``, else all (``only_empty``: only
+    those never filled). One UPDATE per 1,000 rows; returns how many were written."""
+    qs = Procedure.objects.select_related("field").only("pk", "name", "code", "agency_name", "results",
+                                                         "field__name")
+    if procedure_ids is not None:
+        qs = qs.filter(pk__in=procedure_ids)
+    if field_ids is not None:
+        qs = qs.filter(field_id__in=field_ids)
+    if only_empty:
+        qs = qs.filter(search_name="")
+    rows = [(p.pk, *search_columns(name=p.name, code=p.code, field_name=p.field.name, agency_name=p.agency_name,
+                                   results=p.results)) for p in qs.order_by("pk")]
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 1000):
+            chunk = rows[i:i + 1000]
+            cursor.execute(
+                """UPDATE procedures_procedure p SET search_name = v.n, search_text = v.t
+                   FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, n, t) WHERE p.id = v.id""",
+                [[r[0] for r in chunk], [r[1] for r in chunk], [r[2] for r in chunk]])
+    return len(rows)
+
+
+# ------------------------------------------------------------------ life events (sự kiện)
+# The starter set: (slug, name, description, folded phrases a procedure's name must contain to belong).
+STARTER_LIFE_EVENTS: list[tuple[str, str, str, list[str]]] = [
+    ("sinh-con", "Sinh con", "Khai sinh, nhận cha, mẹ, con, bảo hiểm y tế cho trẻ.",
+     ["khai sinh", "nhan cha me con", "bao hiem y te cho tre"]),
+    ("ket-hon", "Kết hôn", "Đăng ký kết hôn, xác nhận tình trạng hôn nhân.",
+     ["ket hon", "tinh trang hon nhan"]),
+    ("xay-nha", "Xây, sửa nhà", "Giấy phép xây dựng nhà ở, sửa chữa, cải tạo.",
+     ["giay phep xay dung"]),
+    ("thanh-lap-doanh-nghiep", "Thành lập doanh nghiệp, hộ kinh doanh",
+     "Đăng ký doanh nghiệp, hộ kinh doanh, hợp tác xã.",
+     ["thanh lap doanh nghiep", "dang ky doanh nghiep", "ho kinh doanh", "thanh lap hop tac xa",
+      "dang ky hop tac xa"]),
+    ("cu-tru", "Chuyển nơi ở", "Đăng ký thường trú, tạm trú.", ["thuong tru", "tam tru"]),
+    ("nha-dat", "Nhà, đất", "Giấy chứng nhận quyền sử dụng đất, chuyển nhượng, thừa kế.",
+     ["quyen su dung dat", "chuyen nhuong"]),
+    ("nguoi-than-qua-doi", "Người thân qua đời", "Đăng ký khai tử, thừa kế, trợ cấp mai táng.",
+     ["khai tu", "mai tang"]),
+]
+EVENT = ConfigChange.Area.PROCEDURE
+
+
+def _matching(phrases: list[str]) -> list[int]:
+    q = None
+    from django.db.models import Q
+
+    for phrase in phrases:
+        cond = Q(search_name__contains=folded(phrase))
+        q = cond if q is None else q | cond
+    return list(Procedure.objects.filter(q).values_list("pk", flat=True)) if q is not None else []
+
+
+@transaction.atomic
+def life_events_seed() -> int:
+    """The starter life events with the tenant's procedures whose names match; those already there are left
+    as the tenant edited them. Returns how many were created."""
+    made = 0
+    for position, (slug, name, description, phrases) in enumerate(STARTER_LIFE_EVENTS):
+        event, created = LifeEvent.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "position": position})
+        if created:
+            event.procedures.set(_matching(phrases))
+            made += 1
+    return made
+
+
+def _event_validate(name: str, slug: str, pk: int | None) -> tuple[str, str]:
+    from django.utils.text import slugify
+
+    name = " ".join((name or "").split())[:200]
+    if not name:
+        raise ValidationError({"name": "Hãy nhập tên sự kiện."})
+    slug = slugify(folded(slug or name).replace(" ", "-"))[:60] or "su-kien"
+    if LifeEvent.objects.filter(slug=slug).exclude(pk=pk).exists():
+        raise ValidationError({"slug": f"Mã “{slug}” đã có sự kiện khác dùng."})
+    return name, slug
+
+
+@transaction.atomic
+def life_event_save(*, event: LifeEvent | None, name: str, slug: str = "", description: str = "",
+                    position: int = 0, procedure_codes: list[str]) -> LifeEvent:
+    """Create (``event`` None) or change a life event and the procedures it groups, with its log row."""
+    name, slug = _event_validate(name, slug, event.pk if event else None)
+    codes = sorted({c.strip() for c in procedure_codes if c.strip()})
+    procedures = list(Procedure.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {p.code for p in procedures})
+    if unknown:
+        raise ValidationError({"procedures": "Không có thủ tục mã: " + ", ".join(unknown[:20])})
+    creating = event is None
+    if creating:
+        event = LifeEvent(position=position)
+    before = set() if creating else set(event.procedures.values_list("code", flat=True))
+    event.name, event.slug, event.description = name, slug, (description or "").strip()[:2000]
+    event.position = max(0, min(int(position), 32767))
+    event.save()
+    event.procedures.set(procedures)
+    after = {p.code for p in procedures}
+    record(EVENT, f"Sự kiện “{name}”: {'tạo mới' if creating else 'cập nhật'}, {len(after)} thủ tục"
+           + (f" (thêm {len(after - before)}, bớt {len(before - after)})" if not creating else ""),
+           life_event=event.slug, added=sorted(after - before)[:200], removed=sorted(before - after)[:200])
+    return event
+
+
+@transaction.atomic
+def life_event_delete(*, event: LifeEvent) -> None:
+    record(EVENT, f"Sự kiện “{event.name}”: xóa", life_event=event.slug)
+    event.delete()
